@@ -1,0 +1,148 @@
+"""The tidy tables that pass between layers — the one place their columns are documented.
+
+Every layer reads and writes these four tables (plus extra columns a user joins on, such as the
+ones from ``sources.csv``). ``conform(df, "mentions")`` gives a frame exactly these columns, in
+this order, with these dtypes, so notebooks and charts can rely on them whatever produced them.
+``python -m workbench tables`` prints this contract as Markdown.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    dtype: str
+    doc: str
+
+
+STR = "string"
+INT = "Int64"
+DATE = "datetime64[ns]"
+FLOAT = "float64"
+
+TABLES: dict[str, tuple[Column, ...]] = {
+    "articles": (
+        Column("article_id", STR, "Stable id derived from the article's content (16 hex digits; "
+               "`-2`, `-3`… appended when identical content appears more than once)."),
+        Column("path", STR, "Where it came from: a file path, or `file.jsonl:LINE` / `file.csv:ROW` "
+               "for a dataset record."),
+        Column("outlet", STR, "The outlet that published it, or missing."),
+        Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | dataset | "
+               "credit | dateline | url | unknown."),
+        Column("title", STR, "Headline, or missing."),
+        Column("title_source", STR, "sidecar | header | front-matter | dataset | html | "
+               "first-line | unknown."),
+        Column("published", DATE, "Publication date (day precision), or missing (NaT)."),
+        Column("published_source", STR, "header | front-matter | sidecar | dataset | url | text | "
+               "unknown."),
+        Column("published_evidence", STR, "For dates inferred from the text: the words that gave "
+               "it (the article appeared on or after that date)."),
+        Column("url", STR, "Original address, when known."),
+        Column("author", STR, "Byline or author block, when found."),
+        Column("language", STR, "ISO 639-1 code of the body text, detected."),
+        Column("translated_by", STR, "Who translated it, when the text credits a translation "
+               "(e.g. `Yandex Translator`, `Iurie Tataru`)."),
+        Column("translation", STR, "`machine` or `human` when `translated_by` is set."),
+        Column("text", STR, "The clean body: chrome, captions, credits, related-headline lists "
+               "and other-script lines removed; Unicode NFC, whitespace normalised."),
+        Column("raw_text", STR, "The decoded file (or dataset field) as it was."),
+        Column("aside_text", STR, "Lines in another script than the article's language, kept "
+               "here (one per line) rather than dropped."),
+        Column("n_words", INT, "Words in `text`."),
+        Column("duplicate_of", STR, "`article_id` of the copy this one near-duplicates, or "
+               "missing; count a story once by dropping rows where it is set."),
+        Column("warnings", STR, "Problems found with this article, `; `-separated, or missing."),
+    ),
+    "mentions": (
+        Column("article_id", STR, "The article (see `articles`)."),
+        Column("sent_index", INT, "Sentence number within the article's `text`, from 0."),
+        Column("start", INT, "Character offset of the mention in `text`."),
+        Column("end", INT, "Character offset just past the mention."),
+        Column("text", STR, "The mention as written."),
+        Column("label", STR, "The pipeline's own label (PER, GPE, NORP, …)."),
+        Column("type", STR, "Normalised type: PERSON | ORG | PLACE | GROUP | EVENT | OTHER."),
+        Column("entity_id", STR, "Knowledge-base id (a Wikidata QID where one exists), or a "
+               "`local:` id made from the normalised name."),
+        Column("entity", STR, "Canonical name (`Volodymyr Zelensky` for every spelling)."),
+        Column("variant", STR, "The knowledge base's variant tag for the spelling used (`kiev`, "
+               "`kyiv`, `vladimir`…), or missing."),
+        Column("affiliation", STR, "Russia | Ukraine | US | EU | international | … from the "
+               "knowledge base, or missing."),
+        Column("source", STR, "What found it: `kb` (knowledge base), `model` (statistical NER), "
+               "`rule` (normalisation rules)."),
+    ),
+    "quotes": (
+        Column("article_id", STR, "The article."),
+        Column("sent_index", INT, "Sentence number of the attribution."),
+        Column("start", INT, "Character offset of the quoted words in `text`."),
+        Column("end", INT, "Character offset just past the quoted words."),
+        Column("speaker", STR, "The speaker as written (`Peskov`, `he` resolved to a name)."),
+        Column("speaker_id", STR, "`entity_id` of the speaker, or missing."),
+        Column("speaker_affiliation", STR, "The speaker's affiliation from the knowledge base."),
+        Column("quote", STR, "What was said (direct: the quoted words; indirect: the reported "
+               "clause)."),
+        Column("verb", STR, "Lemma of the speech verb (`say`, `tell`, `stress`, `emphasise`…)."),
+        Column("kind", STR, "`direct` (quotation marks or a dash) or `indirect`."),
+    ),
+    "dates": (
+        Column("article_id", STR, "The article."),
+        Column("sent_index", INT, "Sentence number."),
+        Column("start", INT, "Character offset of the expression in `text`."),
+        Column("end", INT, "Character offset just past it."),
+        Column("text", STR, "The expression (`July 23`, `on Friday`, `in August`, `last month`)."),
+        Column("date", DATE, "Resolved calendar date: the day, or the first day of the month or "
+               "year for coarser expressions; NaT when it cannot be resolved."),
+        Column("precision", STR, "`day` | `month` | `year`."),
+        Column("anchor", DATE, "The date it was resolved against (the article's publication "
+               "date), or NaT if only explicit dates could be resolved."),
+        Column("sentence", STR, "The sentence it appears in."),
+    ),
+}
+
+
+def columns(table: str) -> list[str]:
+    """Column names of a tidy table, in contract order."""
+    return [c.name for c in TABLES[table]]
+
+
+def empty(table: str) -> pd.DataFrame:
+    """An empty frame with the table's columns and dtypes."""
+    return conform(pd.DataFrame(), table)
+
+
+def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """Return ``df`` with the contract's columns first (added as missing when absent), in order,
+    cast to the contract dtypes; extra columns are kept after them."""
+    out = df.copy()
+    n = len(out)
+    for col in TABLES[table]:
+        if col.name not in out.columns:
+            out[col.name] = pd.Series([None] * n, index=out.index, dtype="object")
+        out[col.name] = _cast(out[col.name], col.dtype)
+    names = columns(table)
+    return out[names + [c for c in out.columns if c not in names]]
+
+
+def _cast(s: pd.Series, dtype: str) -> pd.Series:
+    if dtype == DATE:
+        return pd.to_datetime(s, errors="coerce").astype(DATE)
+    if dtype == INT:
+        return pd.to_numeric(s, errors="coerce").astype(INT)
+    if dtype == STR:
+        return s.astype(object).where(s.notna(), None).astype(STR)
+    return s.astype(dtype)
+
+
+def as_markdown() -> str:
+    """The contract as Markdown tables (printed by ``workbench tables``)."""
+    parts = []
+    for name, cols in TABLES.items():
+        parts.append(f"## `{name}`\n\n| column | dtype | meaning |\n|---|---|---|")
+        parts.extend(f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in cols)
+        parts.append("")
+    return "\n".join(parts)
