@@ -1,0 +1,37 @@
+"""Pure analysis functions: the tidy tables of :mod:`workbench.tables` in, DataFrames out.
+
+Select once, pass the selection everywhere::
+
+    arts = analyze.select_articles(ann.articles, date_from="2025-11-01")
+    freq = analyze.entity_frequency(ann.mentions, arts, by="outlet")
+
+Grouped outputs name the grouping column ``group`` (the ``by`` column's name is kept in
+``df.attrs["by"]``); what a step left out is described in ``df.attrs["notes"]``.
+"""
+
+from .adequacy import (check_cooccurrence, check_events, check_frequency, check_keyness,
+                       check_timeline, check_variants, check_voices, thin_groups)
+from .cooccurrence import cooccurrence
+from .frequency import OTHER, entity_frequency, entity_ids, top_entities
+from .keyness import entity_counts, keyness, top_keyness, word_counts
+from .kwic import kwic, kwic_html
+from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
+from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
+                       periods)
+from .tokens import count_terms, stop_words, tokens
+from .variants import variant_shares
+from .voices import voices
+
+__all__ = [
+    "OTHER", "UNKNOWN",
+    "select_articles", "restrict", "group_column", "notes",
+    "entity_frequency", "top_entities", "entity_ids",
+    "cooccurrence",
+    "word_counts", "entity_counts", "keyness", "top_keyness",
+    "tokens", "count_terms", "stop_words",
+    "variant_shares", "voices",
+    "articles_over_time", "dated_events", "events_by_date", "mentions_over_time", "periods",
+    "kwic", "kwic_html",
+    "check_frequency", "check_keyness", "check_cooccurrence", "check_timeline",
+    "check_events", "check_variants", "check_voices", "thin_groups",
+]

@@ -1,0 +1,59 @@
+import pandas as pd
+from test_charts_theme import encodings, marks, rows, sel
+
+from workbench import analyze as A
+from workbench import charts as C
+
+
+def test_articles_timeline_shows_undated_apart():
+    c = sel()
+    chart = C.articles_timeline(A.articles_over_time(c["sel"]))
+    spec = chart.to_dict()
+    assert len(spec["hconcat"]) == 2 and marks(spec) == ["bar", "bar"]
+    main, side = (encodings(s)[0] for s in spec["hconcat"])
+    assert main["x"]["field"] == "period" and main["x2"]["field"] == "period_end"
+    assert main["color"]["field"] == "group" and side["x"]["field"] == "when"
+    assert "1 undated article" in spec["title"]["subtitle"]
+    undated = [r for r in rows(chart) if r.get("when") == "undated"]
+    assert undated and undated[0]["group"] == "Izvestia"
+
+
+def test_articles_timeline_all_dated_and_many_groups():
+    c = sel()
+    arts = c["sel"][c["sel"]["published"].notna()]
+    spec = C.articles_timeline(A.articles_over_time(arts)).to_dict()
+    assert "hconcat" not in spec and "all 3 articles dated" in spec["title"]["subtitle"]
+    t = A.articles_over_time(c["sel"])
+    many = pd.concat([t.assign(group=f"g{i:02d}") for i in range(50)], ignore_index=True)
+    groups = {r["group"] for r in rows(C.articles_timeline(many, top_groups=5))}
+    assert len(groups) == 6 and "(other)" in groups
+
+
+def test_events_timeline_precision_marks_and_tooltip_sentence():
+    c = sel()
+    d = c["dates"].copy()
+    d.loc[0, "sentence"] = "x" * 1000
+    chart = C.events_timeline(A.dated_events(d, c["sel"]))
+    spec = chart.to_dict()
+    assert marks(spec) == ["bar", "circle"]
+    spans, days = encodings(spec)
+    assert spans["x2"]["field"] == "date_end" and days["y"]["field"] == "group"
+    assert any(t["field"] == "sentence" for t in days["tooltip"])
+    data = rows(chart)
+    assert {r["precision"] for r in data} == {"day", "month"}
+    assert max(len(r["sentence"]) for r in data) == 300
+
+
+def test_mentions_timeline_lines_with_undated_note():
+    c = sel()
+    mot = A.mentions_over_time(c["mentions"], c["sel"], ["Kyiv", "Moscow"])
+    chart = C.mentions_timeline(mot)
+    spec = chart.to_dict()
+    assert marks(spec) == ["line"]
+    enc = spec["encoding"]
+    assert (enc["x"]["field"], enc["y"]["field"], enc["color"]["field"]) == (
+        "period", "per_1k_words", "entity")
+    assert "4 mentions in undated articles" in spec["title"]["subtitle"]
+    assert all(r["period"] is not None for r in rows(chart))
+    assert C.mentions_timeline(mot, measure="mentions").to_dict()["encoding"]["y"]["field"] \
+        == "mentions"

@@ -1,0 +1,148 @@
+"""When articles appeared, when entities were mentioned, and which dates the texts talk about.
+
+Undated articles are never dropped silently: the per-period tables carry them as rows with
+``undated=True`` and ``period`` NaT, so a chart or a sentence can say how many there are.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pandas as pd
+
+from .frequency import entity_frequency, entity_ids, most_common, top_entities
+from .select import add_note, group_column, grouped, restrict
+
+FREQS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday–Sunday
+
+
+def periods(published: pd.Series, freq: str = "D") -> pd.DataFrame:
+    """``period`` (first day) and ``period_end`` (first day of the next period) of each date;
+    ``freq`` is ``"D"`` (day), ``"W"`` (ISO week, from Monday) or ``"M"`` (month)."""
+    if freq not in FREQS:
+        raise ValueError(f"freq must be one of {sorted(FREQS)}, not {freq!r}")
+    p = pd.to_datetime(published).dt.to_period(FREQS[freq])
+    start = p.dt.start_time.dt.normalize().astype("datetime64[ns]")
+    end = (p + 1).dt.start_time.dt.normalize().astype("datetime64[ns]")
+    return pd.DataFrame({"period": start, "period_end": end}, index=published.index)
+
+
+def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet",
+                       freq: str = "D") -> pd.DataFrame:
+    """Articles per period and group: group, period, period_end, articles, undated.  Undated
+    articles are one row per group with ``undated=True`` and NaT periods.  Periods with no
+    articles are absent (not zero rows)."""
+    df = pd.concat([periods(articles["published"], freq),
+                    group_column(articles, by)], axis=1)
+    df["undated"] = df["period"].isna()
+    out = (df.groupby(["group", "undated", "period", "period_end"], dropna=False)
+             .size().rename("articles").reset_index())
+    out = out[["group", "period", "period_end", "articles", "undated"]]
+    out["articles"] = out["articles"].astype("int64")
+    out = out.sort_values(["undated", "period", "group"], ignore_index=True)
+    out.attrs.update(by=by, freq=freq)
+    return out
+
+
+def dated_events(dates: pd.DataFrame, articles: pd.DataFrame, *,
+                 by: str = "outlet") -> pd.DataFrame:
+    """One row per resolved date expression: date, date_end (start of the next day, month or
+    year, so coarse dates span their whole period), precision, text, sentence, article_id,
+    title, group, published.  Unresolved expressions are counted in ``attrs["notes"]``."""
+    d = grouped(dates, articles, by)
+    n_unresolved = int(d["date"].isna().sum())
+    d = d[d["date"].notna()].copy()
+    meta = articles.drop_duplicates("article_id").set_index("article_id")
+    d["title"] = d["article_id"].map(meta["title"])
+    d["published"] = d["article_id"].map(meta["published"]).astype("datetime64[ns]")
+    prec = d["precision"].astype("string").str.lower().fillna("day")
+    d["precision"] = prec.where(prec.isin(["day", "month", "year"]), "day").astype(object)
+    d["date"] = d["date"].astype("datetime64[ns]")
+    d["date_end"] = _date_end(d["date"], d["precision"])
+    out = d[["date", "date_end", "precision", "text", "sentence", "article_id", "title",
+             "group", "published"]]
+    out = out.sort_values(["date", "precision", "group", "article_id"], ignore_index=True)
+    out.attrs["by"] = by
+    if n_unresolved:
+        one = n_unresolved == 1
+        add_note(out, f"{n_unresolved} date expression{'' if one else 's'} could not be "
+                      f"resolved to a calendar date and {'is' if one else 'are'} not shown.")
+    return out
+
+
+def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataFrame:
+    """:func:`dated_events` aggregated per (date, precision) — or per (date, precision, group)
+    with ``per_group`` — : date_end, mentions, articles, groups (how many), group_list,
+    text (the most common expression) and sentence (one example)."""
+    keys = ["date", "precision"] + (["group"] if per_group else [])
+    if events.empty:
+        cols = keys + ["date_end", "mentions", "articles", "groups", "group_list", "text",
+                       "sentence"]
+        return pd.DataFrame(columns=cols)
+    e = events.assign(_key=events[keys].astype(str).agg("|".join, axis=1))
+    out = (e.groupby("_key", sort=False)
+             .agg(**{k: (k, "first") for k in keys},
+                  date_end=("date_end", "first"), mentions=("article_id", "size"),
+                  articles=("article_id", "nunique"), groups=("group", "nunique"),
+                  group_list=("group", lambda s: "; ".join(sorted(set(map(str, s))))),
+                  sentence=("sentence", "first")))
+    out["text"] = out.index.map(most_common(e, "_key", "text"))
+    out = out.reset_index(drop=True)
+    out = out.sort_values(keys, ignore_index=True)
+    out.attrs = dict(events.attrs)
+    return out
+
+
+def mentions_over_time(
+    mentions: pd.DataFrame,
+    articles: pd.DataFrame,
+    entities: str | Iterable[str] | None = None,
+    *,
+    freq: str = "D",
+    top_n: int = 5,
+) -> pd.DataFrame:
+    """Mentions of ``entities`` (ids, names or spellings; default: the ``top_n`` most mentioned)
+    per period of article publication: period, period_end, entity_id, entity, mentions,
+    articles, words (in all articles of that period), per_1k_words, undated.  Every period in
+    which articles appeared has a row per entity (zero when none mentions it); periods without
+    articles have none, since no rate can be measured there."""
+    m = restrict(mentions, articles)
+    if entities is None:
+        freq_all = entity_frequency(m, articles.assign(_all="all"), by="_all")
+        wanted = list(top_entities(freq_all, top_n, other=False)["entity_id"])
+    else:
+        wanted = entity_ids(m, entities)
+    per = periods(articles["published"], freq).assign(
+        article_id=articles["article_id"].to_numpy(),
+        words=pd.to_numeric(articles["n_words"], errors="coerce").fillna(0).to_numpy())
+    per["undated"] = per["period"].isna()
+    slots = (per.groupby(["undated", "period", "period_end"], dropna=False)["words"].sum()
+                .astype("int64").reset_index())
+    grid = slots.merge(pd.DataFrame({"entity_id": wanted}, dtype=object), how="cross")
+
+    m = m[m["entity_id"].isin(wanted)].merge(per, on="article_id", how="left")
+    counts = (m.groupby(["entity_id", "undated", "period"], dropna=False)
+               .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
+               .reset_index())
+    out = grid.merge(counts, on=["entity_id", "undated", "period"], how="left")
+    out["mentions"] = out["mentions"].fillna(0).astype("int64")
+    out["articles"] = out["articles"].fillna(0).astype("int64")
+    out["entity"] = out["entity_id"].map(most_common(m, "entity_id", "entity"))
+    out["per_1k_words"] = out["mentions"] * 1000.0 / out["words"].where(out["words"] > 0)
+    out = out[["period", "period_end", "entity_id", "entity", "mentions", "articles", "words",
+               "per_1k_words", "undated"]]
+    order = {e: i for i, e in enumerate(wanted)}
+    out = (out.assign(_o=out["entity_id"].map(order))
+              .sort_values(["undated", "period", "_o"]).drop(columns="_o")
+              .reset_index(drop=True))
+    out.attrs.update(freq=freq, entities=wanted)
+    return out
+
+
+def _date_end(date: pd.Series, precision: pd.Series) -> pd.Series:
+    end = date + pd.Timedelta(days=1)
+    month = precision == "month"
+    year = precision == "year"
+    end[month] = date[month] + pd.offsets.MonthBegin(1)
+    end[year] = date[year] + pd.offsets.YearBegin(1)
+    return end.astype("datetime64[ns]")

@@ -1,0 +1,89 @@
+"""Turning article text into countable words and n-grams, without spaCy.
+
+A token is a run of letters and digits, possibly joined by inner hyphens or apostrophes — the
+regex :data:`TOKEN_RE`, applied to lowercased text with curly apostrophes and Unicode hyphens
+folded to ASCII — so ``Russia-Ukraine``, ``ambassador-at-large``, ``o'clock`` and names such as
+``F-16``, ``MH17`` or ``Zapad-2025`` stay whole, while a token without any letter (``2025``,
+``60,000``) is a number and is dropped.  A possessive or contraction ending is stripped
+(``ukraine's`` → ``ukraine``) and the word is then dropped if it is an English stop word
+(``stopwords.txt``, from spaCy's list) or a negated auxiliary (``don't``).
+N-grams join consecutive kept tokens separated only by spaces: punctuation, a number, a line
+break or a stop word between two tokens breaks the n-gram, so "the Kiev regime," gives
+``kiev regime`` but "Kiev, regime" gives nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+
+TOKEN_RE = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+_LETTER = re.compile(r"[^\W\d_]")
+
+_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "‒": "-"})
+_SUFFIXES = ("'s", "'ll", "'re", "'ve", "'d", "'m")
+
+
+@lru_cache(maxsize=1)
+def stop_words() -> frozenset[str]:
+    """The English stop-word list (read once from ``stopwords.txt``)."""
+    path = Path(__file__).with_name("stopwords.txt")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip() for w in lines if w.strip() and not w.startswith("#"))
+
+
+def tokens(text: str) -> list[str | None]:
+    """The lowercased tokens of ``text`` in order, with ``None`` where the sequence breaks (a stop
+    word, a number, punctuation or a line break), so n-grams never bridge such gaps."""
+    stops = stop_words()
+    text = text.translate(_FOLD).lower()
+    out: list[str | None] = []
+    prev_end = 0
+    for m in TOKEN_RE.finditer(text):
+        gap = text[prev_end:m.start()]
+        if gap and (gap.strip() or "\n" in gap) and out and out[-1] is not None:
+            out.append(None)
+        prev_end = m.end()
+        word = _base(m.group()) if _LETTER.search(m.group()) else None
+        if word is None or word in stops:
+            if out and out[-1] is not None:
+                out.append(None)
+            continue
+        out.append(word)
+    return out
+
+
+def ngrams(toks: list[str | None], n: int) -> Iterator[str]:
+    """Space-joined runs of ``n`` consecutive tokens with no break inside."""
+    run: list[str] = []
+    for t in toks:
+        if t is None:
+            run = []
+            continue
+        run.append(t)
+        if len(run) >= n:
+            yield " ".join(run[-n:])
+
+
+def count_terms(text: str, ngram: tuple[int, int] = (1, 2)) -> Counter[str]:
+    """Counts of the unigrams … n-grams (``ngram=(min_n, max_n)``) of ``text``."""
+    lo, hi = ngram
+    if lo < 1 or hi < lo:
+        raise ValueError("ngram must be (min_n, max_n) with 1 <= min_n <= max_n")
+    toks = tokens(text)
+    counts: Counter[str] = Counter()
+    for n in range(lo, hi + 1):
+        counts.update(ngrams(toks, n))
+    return counts
+
+
+def _base(word: str) -> str | None:
+    if word.endswith("n't"):
+        return None
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) > len(suffix):
+            return word[: -len(suffix)]
+    return word

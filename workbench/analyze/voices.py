@@ -1,0 +1,73 @@
+"""Whose voices each group quotes: shares of quotes by speaker and by speaker affiliation."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from .frequency import OTHER, most_common
+from .select import UNKNOWN, grouped
+
+VOICE_COLUMNS = ["group", "dimension", "voice", "affiliation", "quotes", "direct", "share",
+                 "group_quotes"]
+
+
+def voices(
+    quotes: pd.DataFrame,
+    articles: pd.DataFrame,
+    *,
+    by: str = "outlet",
+    mentions: pd.DataFrame | None = None,
+    top_n: int | None = None,
+) -> pd.DataFrame:
+    """Quotes per group and voice, as one long table with ``dimension`` = ``"speaker"`` or
+    ``"affiliation"``: ``quotes``, ``direct`` (how many are direct quotations), ``share`` of the
+    group's quotes and ``group_quotes``.
+
+    Speakers are keyed by ``speaker_id`` and named by their canonical entity name when
+    ``mentions`` is given (else the most common spelling); unresolved speakers appear as
+    written.  Missing affiliations are ``"(unknown)"``.  ``top_n`` keeps the speakers with most
+    quotes overall and lumps the rest into ``"(other)"`` per group.
+    """
+    q = grouped(quotes, articles, by)
+    written = q["speaker"].astype("string").str.strip()
+    written = written.where(written.notna() & (written != ""), UNKNOWN)
+    key = q["speaker_id"].astype("string").fillna("as-written:" + written)
+    q = q.assign(key=key.astype(object), written=written.astype(object),
+                 direct=(q["kind"].astype("string") == "direct").fillna(False).astype(int))
+    names = most_common(q, "key", "written")
+    if mentions is not None and len(mentions):
+        names = most_common(mentions, "entity_id", "entity").reindex(names.index).fillna(names)
+    aff = q["speaker_affiliation"].astype("string").str.strip()
+    q["affiliation"] = aff.where(aff.notna() & (aff != ""), UNKNOWN).astype(object)
+    q["voice"] = q["key"].map(names).fillna(q["written"])
+
+    if top_n is not None:
+        totals = q.groupby("key").size().sort_values(ascending=False, kind="stable")
+        keep = set(totals.index[:top_n])
+        lumped = ~q["key"].isin(keep)
+        q.loc[lumped, "key"] = OTHER
+        q.loc[lumped, "voice"] = OTHER
+
+    speakers = (q.groupby(["group", "key"])
+                 .agg(voice=("voice", "first"), quotes=("key", "size"), direct=("direct", "sum"))
+                 .reset_index())
+    speaker_aff = most_common(q, "key", "affiliation")
+    speakers["affiliation"] = speakers["key"].map(speaker_aff).fillna(UNKNOWN)
+    speakers.loc[speakers["key"] == OTHER, "affiliation"] = OTHER
+    speakers["dimension"] = "speaker"
+    affs = (q.groupby(["group", "affiliation"])
+              .agg(quotes=("key", "size"), direct=("direct", "sum")).reset_index())
+    affs["voice"] = affs["affiliation"]
+    affs["dimension"] = "affiliation"
+
+    out = pd.concat([speakers.drop(columns="key"), affs], ignore_index=True)
+    out["group_quotes"] = out.groupby(["group", "dimension"])["quotes"].transform("sum")
+    out["share"] = out["quotes"] / out["group_quotes"]
+    for col in ("quotes", "direct", "group_quotes"):
+        out[col] = out[col].astype("int64")
+    out["_other"] = out["voice"] == OTHER
+    out = (out.sort_values(["dimension", "group", "_other", "quotes", "voice"],
+                           ascending=[False, True, True, False, True], ignore_index=True)
+              [VOICE_COLUMNS])
+    out.attrs["by"] = by
+    return out

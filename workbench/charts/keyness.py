@@ -1,0 +1,52 @@
+"""Diverging bars of the terms each group favours, and those the rest favours against it."""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..analyze.keyness import top_keyness
+from . import theme
+from ._prep import by_title, facet_columns, truncate
+
+SIDE_LABELS = {"group": "favoured by this group", "rest": "favoured by the rest"}
+
+
+def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
+                 title: str | None = None) -> alt.FacetChart:
+    """One panel per group (wrapping after ``columns``) with the ``n`` strongest terms on each
+    side, bars at the z-score: right of zero the group uses the term more than the rest of the
+    corpus, left of zero less.  Takes :func:`~workbench.analyze.keyness` or
+    :func:`~workbench.analyze.top_keyness` output."""
+    top = k if "side" in k.columns else top_keyness(k, n)
+    data = top[["group", "term", "count", "count_rest", "delta", "se", "z", "side"]].copy()
+    data["term"] = truncate(data["term"], 80)
+    data["group"] = truncate(data["group"], 120)
+    data["favoured"] = data["side"].map(SIDE_LABELS)
+    n_groups = data["group"].nunique()
+    unit = str(k.attrs.get("unit", "terms"))
+    base = alt.Chart(data).mark_bar().encode(
+        x=alt.X("z:Q", title="z-score (log-odds, informative prior)"),
+        y=alt.Y("term:N", sort="-x", title=None),
+        color=alt.Color("favoured:N", title=None,
+                        scale=alt.Scale(domain=list(SIDE_LABELS.values()),
+                                        range=[theme.SIDE_COLORS["group"],
+                                               theme.SIDE_COLORS["rest"]])),
+        tooltip=[alt.Tooltip("group:N", title=by_title(k)), alt.Tooltip("term:N"),
+                 alt.Tooltip("favoured:N", title="side"),
+                 alt.Tooltip("count:Q", title="uses in group"),
+                 alt.Tooltip("count_rest:Q", title="uses in the rest"),
+                 alt.Tooltip("delta:Q", title="log-odds difference", format=".2f"),
+                 alt.Tooltip("se:Q", title="standard error", format=".2f"),
+                 alt.Tooltip("z:Q", format=".2f")],
+    ).properties(width=220, height=alt.Step(13))
+    chart = base.facet(
+        facet=alt.Facet("group:N", title=None, header=alt.Header(labelFontWeight="bold")),
+        columns=facet_columns(n_groups, columns),
+    ).resolve_scale(y="independent")
+    a0 = k.attrs.get("alpha0")
+    prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
+    return chart.properties(title=alt.Title(
+        title or f"What each {by_title(k)} favours",
+        subtitle=f"{unit}: each {by_title(k)} against the rest of the corpus "
+                 f"(log-odds with informative Dirichlet prior, Monroe et al. 2008{prior})"))

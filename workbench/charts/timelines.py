@@ -1,0 +1,139 @@
+"""Timelines: when articles appeared, when entities were mentioned, and the dates the texts name.
+
+Undated articles are never silently missing: publication timelines put them in a separate
+"undated" panel beside the time axis and say how many there are in the subtitle.
+"""
+
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from ..analyze.timeline import events_by_date
+from . import theme
+from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
+
+PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
+PRECISIONS = ["day", "month", "year"]
+
+
+def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
+                      title: str | None = None) -> alt.HConcatChart | alt.Chart:
+    """Stacked bars of articles per period (each bar spans its day, week or month) by group,
+    from :func:`~workbench.analyze.articles_over_time`, with undated articles as a separate
+    bar on the right.  Groups beyond ``top_groups`` are lumped into "(other)"; click the legend
+    to highlight a group."""
+    data = lump(t, "group", top_groups, "articles", ["articles"])
+    data["group"] = truncate(data["group"], 120)
+    order = order_with_other_last(data["group"], data["articles"])
+    dated, undated = data[~data["undated"]].copy(), data[data["undated"]].copy()
+    period = PERIOD_NAMES.get(str(t.attrs.get("freq", "D")), "period")
+    pick = legend_selection("group", "group_pick")
+    color = alt.Color("group:N", title=by_title(t), sort=order)
+    tip = [alt.Tooltip("group:N", title=by_title(t)), alt.Tooltip("articles:Q")]
+    n_dated, n_undated = int(dated["articles"].sum()), int(undated["articles"].sum())
+    head = alt.Title(
+        title or f"Articles per {period}",
+        subtitle=(f"{n_undated} undated article{'s' if n_undated != 1 else ''} shown apart, "
+                  f"right; {n_dated} dated" if n_undated else f"all {n_dated} articles dated"))
+
+    main = alt.Chart(dated).mark_bar(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("period:T", title=None), x2="period_end:T",
+        y=alt.Y("sum(articles):Q", title="articles", axis=alt.Axis(tickMinStep=1, format="d")),
+        color=color, opacity=faded(pick),
+        tooltip=[alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"), *tip],
+    ).add_params(pick)
+    if not n_undated:
+        return main.properties(title=head)
+    undated["when"] = "undated"
+    side = alt.Chart(undated).mark_bar().encode(
+        x=alt.X("when:N", title=None, axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("sum(articles):Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
+        color=color, opacity=faded(pick),
+        tooltip=[alt.Tooltip("when:N", title="published"), *tip],
+    ).properties(width=alt.Step(48))
+    if not n_dated:
+        return side.add_params(pick).properties(title=head)
+    return alt.hconcat(main, side, spacing=12).resolve_scale(y="shared").properties(title=head)
+
+
+def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
+                    title: str | None = None) -> alt.LayerChart:
+    """The calendar dates the articles talk about, one row per group: day-precise dates as
+    points sized by the number of articles, month and year dates as translucent bars spanning
+    the whole period; the tooltip carries the expression and a sentence.  Takes
+    :func:`~workbench.analyze.dated_events` rows (aggregated here) or
+    :func:`~workbench.analyze.events_by_date` output with ``per_group=True``."""
+    agg = events if "mentions" in events.columns else events_by_date(events, per_group=True)
+    data = agg.copy()
+    if "group" not in data.columns:
+        data["group"] = "all articles"
+    totals = data.groupby("group")["articles"].sum().sort_values(ascending=False, kind="stable")
+    keep = list(totals.index[:top_groups])
+    dropped = len(totals) - len(keep)
+    data = data[data["group"].isin(keep)]
+    cols = ["date", "date_end", "precision", "group", "mentions", "articles", "text", "sentence"]
+    data = data[cols].copy()
+    for col, n in (("sentence", None), ("text", 120), ("group", 120)):
+        data[col] = truncate(data[col], n) if n else truncate(data[col])
+    by = by_title(events)
+    tip = [alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("precision:N"),
+           alt.Tooltip("group:N", title=by), alt.Tooltip("text:N", title="expression"),
+           alt.Tooltip("articles:Q"), alt.Tooltip("mentions:Q"),
+           alt.Tooltip("sentence:N", title="for example")]
+    color = alt.Color("precision:N", title="precision",
+                      scale=alt.Scale(domain=PRECISIONS,
+                                      range=[theme.PRECISION_COLORS[p] for p in PRECISIONS]))
+    y = alt.Y("group:N", title=None, sort=[str(g) for g in truncate(pd.Series(keep,
+                                                                             dtype=object), 120)])
+    many_articles = bool(len(data)) and int(data["articles"].max()) > 1
+    base = alt.Chart(data)
+    spans = base.transform_filter(alt.datum.precision != "day").mark_bar(
+        opacity=0.35, height=alt.RelativeBandSize(0.6)).encode(
+        x=alt.X("date:T", title="date mentioned", scale=alt.Scale(padding=14)), x2="date_end:T",
+        y=y, color=color,
+        tooltip=tip)
+    days = base.transform_filter(alt.datum.precision == "day").mark_circle(opacity=0.9).encode(
+        x=alt.X("date:T", title="date mentioned", scale=alt.Scale(padding=14)), y=y,
+        color=color,
+        size=(alt.Size("articles:Q", title="articles", scale=alt.Scale(range=[40, 400]),
+                       legend=alt.Legend(tickMinStep=1, format="d"))
+              if many_articles else alt.value(120)),
+        tooltip=tip)
+    more = f"; {dropped} more {by} group(s) not shown" if dropped else ""
+    return alt.layer(spans, days).properties(
+        title=alt.Title(title or "Dates the articles talk about",
+                        subtitle=f"days as points, months and years as bars spanning them{more}"),
+        height=alt.Step(24))
+
+
+def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
+                      title: str | None = None) -> alt.Chart:
+    """Lines of how often each entity is mentioned per period of publication, from
+    :func:`~workbench.analyze.mentions_over_time` (``measure``: ``"per_1k_words"`` or
+    ``"mentions"``); mentions in undated articles are counted in the subtitle.  Click the
+    legend to highlight an entity."""
+    if measure not in ("per_1k_words", "mentions"):
+        raise ValueError("measure must be 'per_1k_words' or 'mentions'")
+    data = mot.drop(columns=["entity_id"]).copy()
+    data["entity"] = truncate(data["entity"], 120)
+    dated, undated = data[~data["undated"]], data[data["undated"]]
+    order = order_with_other_last(dated["entity"], dated["mentions"])
+    period = PERIOD_NAMES.get(str(mot.attrs.get("freq", "D")), "period")
+    pick = legend_selection("entity", "entity_pick")
+    n_undated = int(undated["mentions"].sum())
+    note = (f"{n_undated} mention{'s' if n_undated != 1 else ''} in undated articles not "
+            f"shown" if n_undated else "all mentions are in dated articles")
+    label = "mentions per 1,000 words" if measure == "per_1k_words" else "mentions"
+    chart = alt.Chart(dated).mark_line(point=True).encode(
+        x=alt.X("period:T", title=None),
+        y=alt.Y(f"{measure}:Q", title=label),
+        color=alt.Color("entity:N", title="entity", sort=order),
+        opacity=faded(pick),
+        tooltip=[alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"),
+                 alt.Tooltip("entity:N"), alt.Tooltip("mentions:Q"),
+                 alt.Tooltip("articles:Q", title="articles mentioning"),
+                 alt.Tooltip("words:Q", title=f"words published that {period}", format=","),
+                 alt.Tooltip("per_1k_words:Q", title="per 1,000 words", format=".2f")],
+    ).add_params(pick)
+    return chart.properties(title=alt.Title(title or f"Mentions per {period}", subtitle=note))

@@ -1,0 +1,202 @@
+"""``load_corpus``: any messy folder of news articles (or a dataset dump) → the tidy ``articles``
+table (columns in ``workbench.tables``)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench import tables
+from workbench.corpus.clean import clean_text, count_words
+from workbench.corpus.dedup import find_duplicates
+from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
+from workbench.read.files import CorpusError, find_files, read_file
+from workbench.read.records import Record, problem
+from workbench.read.sidecar import read_metadata, read_sources
+
+__all__ = ["CorpusError", "load_corpus", "problems"]
+
+_CONTRACT = frozenset(tables.columns("articles"))
+
+
+def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] | None = None,
+                sources: str | Path | None = None, metadata: bool = True,
+                max_file_mb: float = 10, dedupe: bool = True,
+                near_duplicate_threshold: float = 0.8, today: date | None = None,
+                progress: bool = False) -> pd.DataFrame:
+    """Load every article under ``path`` (a folder, recursively, or one file) into one table.
+
+    Options: ``fields`` maps dataset fields (``{"text": "body", "outlet": "site"}``) where the
+    defaults do not fit; ``sources`` is a `sources.csv` to join (default: the one in the folder);
+    ``metadata=False`` ignores `metadata.csv` sidecars; ``max_file_mb`` caps one article file;
+    ``near_duplicate_threshold`` is the containment from which two bodies count as one story.
+
+    Problems (unreadable files, bad records, bad sidecar rows) do not stop the load: each is one
+    line naming the file, listed in ``df.attrs["problems"]`` (see ``problems(df)``); problems
+    with a loaded article are also in its ``warnings``. Files that are not articles by design
+    (README, PROVENANCE…) are listed in ``df.attrs["skipped"]``. Raises ``CorpusError`` when
+    the path is missing or nothing at all could be loaded.
+    """
+    found = find_files(path)
+    issues: list[str] = []
+    sidecars = {p.parent: read_metadata(p, issues) for p in found.metadata} if metadata else {}
+    src_path = Path(sources) if sources else found.sources
+    src = read_sources(src_path, issues) if src_path else None
+    known = _known_outlets(src)
+    if not found.files:
+        raise CorpusError(f"{found.root}: no article files found (looked for .txt, .md, .html, "
+                          ".jsonl, .json, .csv, optionally .gz)")
+
+    rows: list[dict[str, Any]] = []
+    files = found.files
+    if progress:
+        from tqdm.auto import tqdm
+
+        files = tqdm(files, desc="reading", unit="file", leave=False)
+    for file in files:
+        for record in read_file(file, str(file), max_file_mb=max_file_mb, fields=fields,
+                                problems=issues):
+            _apply_sidecar(record, file, sidecars)
+            rows.append(_article(record, known, today))
+    if not rows:
+        raise CorpusError(f"{found.root}: no article could be loaded "
+                          f"({len(issues)} problem(s): {'; '.join(issues[:3])})", issues)
+
+    df = pd.DataFrame(rows)
+    df = _unique_ids(df)
+    if dedupe:
+        df = _link_duplicates(df, near_duplicate_threshold)
+    if src is not None:
+        df = _join_sources(df, src)
+    df = tables.conform(df, "articles")
+    df.attrs["problems"] = issues
+    df.attrs["skipped"] = found.skipped
+    return df
+
+
+def problems(articles: pd.DataFrame) -> list[str]:
+    """The one-line problem messages of a load (files not loaded, records skipped, …)."""
+    return list(articles.attrs.get("problems", []))
+
+
+def _article(record: Record, known: dict[str, str], today: date | None) -> dict[str, Any]:
+    body = record.body if record.body is not None else record.raw_text
+    cleaned = clean_text(body)
+    lines = cleaned.text.split("\n")
+    warnings = list(record.warnings)
+    text = cleaned.text
+    if record.title is None:
+        title, source, index = infer_title(lines)
+        record.set("title", title, source)
+        if index is not None:  # the headline line is the title, not body text
+            text = "\n".join(lines[index + 1:]).strip()
+    if record.outlet is None:
+        outlet, source = infer_outlet(text, record.url, cleaned.copyright_owner, known, raw=body)
+        record.set("outlet", outlet, source)
+    elif record.outlet.casefold() in known:
+        record.outlet = known[record.outlet.casefold()]
+    if record.published is None and (d := url_date(record.url)) is not None:
+        record.set("published", d, "url")
+    evidence = None
+    if record.published is None:
+        published, source, evidence = infer_date(text, today)
+        record.set("published", published, source)
+    if not text:
+        warnings.append("no article text left after cleaning")
+    return {
+        "article_id": _content_id(record),
+        "path": record.path,
+        "outlet": record.outlet,
+        "outlet_source": record.outlet_source or "unknown",
+        "title": record.title,
+        "title_source": record.title_source or "unknown",
+        "published": pd.Timestamp(record.published) if record.published else pd.NaT,
+        "published_source": record.published_source or "unknown",
+        "published_evidence": evidence,
+        "url": record.url,
+        "author": record.author or cleaned.author,
+        "language": detect_language(text),
+        "translated_by": cleaned.translated_by,
+        "translation": cleaned.translation,
+        "text": text,
+        "raw_text": record.raw_text,
+        "aside_text": "\n".join(cleaned.aside) or None,
+        "n_words": count_words(text),
+        "warnings": "; ".join(warnings) or None,
+        # Extra fields never overwrite a contract column (a dataset's own `language`, say).
+        **{(f"extra_{k}" if k in _CONTRACT else k): v for k, v in record.extra.items()},
+    }
+
+
+def _content_id(record: Record) -> str:
+    digest = hashlib.sha256(f"{record.title or ''}\x1f{record.raw_text}".encode("utf-8",
+                                                                               "surrogatepass"))
+    return digest.hexdigest()[:16]
+
+
+def _apply_sidecar(record: Record, file: Path,
+                   sidecars: dict[Path, dict[str, dict[str, object]]]) -> None:
+    for folder, entries in sidecars.items():
+        try:
+            rel = file.relative_to(folder).as_posix()
+        except ValueError:
+            continue
+        values = entries.get(rel) or entries.get(file.name)
+        if not values:
+            continue
+        for key, value in values.items():
+            if key in ("outlet", "published", "title", "url", "author"):
+                record.set(key, value, "sidecar")
+            else:
+                record.extra[key] = value
+
+
+def _unique_ids(df: pd.DataFrame) -> pd.DataFrame:
+    """Identical content loaded twice keeps both rows: later copies get `-2`, `-3`… and point to
+    the first through `duplicate_of`."""
+    nth = df.groupby("article_id").cumcount()
+    first = df["article_id"].copy()
+    df["duplicate_of"] = first.where(nth > 0)
+    df["article_id"] = first.where(nth == 0, first + "-" + (nth + 1).astype(str))
+    return df
+
+
+def _link_duplicates(df: pd.DataFrame, threshold: float) -> pd.DataFrame:
+    # The earliest publication (then the first path) of a story is its original.
+    order = pd.DataFrame({"p": df["published"], "o": range(len(df))}, index=df.index)
+    ranked = order.sort_values(["p", "o"], na_position="last").index
+    position = pd.Series(range(len(df)), index=ranked).reindex(df.index).tolist()
+    links = find_duplicates(df["text"].fillna("").tolist(), position, threshold)
+    ids = df["article_id"].tolist()
+    near = [ids[j] if j is not None else None for j in links]
+    df["duplicate_of"] = [d if isinstance(d, str) else n for d, n in zip(df["duplicate_of"], near)]
+    return df
+
+
+def _known_outlets(src: pd.DataFrame | None) -> dict[str, str]:
+    """Casefolded outlet names, domains and aliases from sources.csv → the outlet's name."""
+    known: dict[str, str] = {}
+    if src is None:
+        return known
+    for _, row in src.iterrows():
+        name = row["outlet"]
+        keys = [name, row.get("domain", "")] + str(row.get("aliases", "")).split(";")
+        for key in keys:
+            key = str(key).strip().casefold().removeprefix("www.")
+            if key:
+                known.setdefault(key, name)
+    return known
+
+
+def _join_sources(df: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:
+    extra = src.drop(columns=[c for c in ("aliases",) if c in src.columns])
+    extra = extra.rename(columns={c: f"source_{c}" for c in extra.columns
+                                  if c != "outlet" and c in df.columns})
+    extra = extra.assign(_key=extra["outlet"].str.casefold()).drop(columns="outlet")
+    key = df["outlet"].astype("string").str.casefold()
+    return df.assign(_key=key).merge(extra, on="_key", how="left").drop(columns="_key")
