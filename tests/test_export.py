@@ -19,9 +19,12 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 from workbench.report.export import export_html, sanitize_html, script_json
 
 try:  # tests/ is not a package; works under `pytest` and `python -m pytest`
-    from tests.browser import open_report, remote_references, report_page, require_chromium
+    from tests import browser as harness
 except ImportError:  # pragma: no cover
-    from browser import open_report, remote_references, report_page, require_chromium
+    import browser as harness
+
+open_report, report_page = harness.open_report, harness.report_page
+remote_references, require_chromium = harness.remote_references, harness.require_chromium
 
 HOSTILE_TITLE = "<img src=x onerror=alert(1)>"
 HOSTILE_BODY = "<script>alert(2)</script><svg onload=alert(3)>"
@@ -175,8 +178,8 @@ def test_hostile_report_renders_offline_and_inert(chromium, hostile_report):
         assert tips, "no tooltip showed the hostile title"
         assert HOSTILE_BODY in tips[0].text
         assert set(tips[0].tags) <= {"table", "tbody", "tr", "td", "h2"}, tips[0].html
-        tip = page.hover_tooltip(1, 2)  # text mark of the hostile row
-        assert tip is not None and HOSTILE_BODY in tip.text
+        assert any(HOSTILE_BODY in t.text for t in page.tooltips(1))  # text marks' tooltips
+        assert page.page.locator(".wb-chart details").count() == 0  # actions: false
 
         # Hovering added nothing executable either.
         after = page.report()
@@ -189,7 +192,6 @@ def test_hostile_report_renders_offline_and_inert(chromium, hostile_report):
         assert page.page.locator(".wb-errors").count() == 0
 
 
-@pytest.mark.browser
 @pytest.mark.slow
 def test_hostile_report_html_is_self_contained(hostile_report):
     html = hostile_report.read_text(encoding="utf-8")
@@ -256,9 +258,60 @@ def test_harness_catches_injection_network_and_dialogs(chromium, tmp_path):
     assert "boom" in rep.console_errors
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_broken_and_remote_charts_show_an_error(chromium, tmp_path):
+    """A chart that cannot render says so in its place; the others still draw."""
+    schema = "https://vega.github.io/schema/vega-lite/v6.json"
+    values = {"values": [{"a": 1}, {"a": 2}]}
+    charts = [
+        {"$schema": schema, "mark": "nonsense", "data": values},
+        {"$schema": schema, "mark": "point", "data": {"url": "https://example.invalid/d.json"}},
+        {"$schema": schema, "mark": "point", "data": values, "encoding": {"x": {"field": "a", "type": "quantitative"}}},
+    ]
+    outputs = [
+        nbformat.v4.new_output("display_data", data={"application/vnd.vegalite.v6+json": c, "text/plain": "chart"})
+        for c in charts
+    ]
+    nb = _notebook([new_code_cell("charts()", outputs=outputs)])
+    path = export_html(nb, tmp_path / "broken.html")
+    assert len(_chart_specs(path.read_text(encoding="utf-8"))) == 2  # the remote one is not embedded
+    with report_page(path) as page:
+        rep = page.report()
+        assert rep.charts == 3 and rep.marks_per_chart[2] > 0
+        assert len(rep.chart_errors) == 2
+        assert rep.chart_errors[0].startswith("This chart could not be rendered")
+        assert "https://example.invalid/d.json" in rep.chart_errors[1]
+        assert page.page.locator(".wb-chart-error").first.is_visible()
+        assert len(rep.console_errors) == 1  # the failed render is logged, too
+        assert rep.requests_blocked == [] and rep.injected == []
+
+
 # --------------------------------------------------------------------------
 # Fast checks (no kernel, no browser)
 # --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("ci", ["1", None])
+def test_require_chromium_policy(monkeypatch, ci):
+    """Missing Chromium skips locally but fails under WORKBENCH_CI=1."""
+    monkeypatch.setattr(harness, "chromium_path", lambda: None)
+    if ci is None:
+        monkeypatch.delenv("WORKBENCH_CI", raising=False)
+    else:
+        monkeypatch.setenv("WORKBENCH_CI", ci)
+    expected = pytest.fail.Exception if ci == "1" else pytest.skip.Exception
+    with pytest.raises(expected, match="chromium"):
+        harness.require_chromium()
+
+
+def test_page_without_charts_carries_no_vega(tmp_path):
+    stream = nbformat.v4.new_output("stream", name="stdout", text=f"{HOSTILE_TITLE}\n")
+    nb = _notebook([new_markdown_cell("# Notes"), new_code_cell("print(TITLE)", outputs=[stream])])
+    html = export_html(nb, tmp_path / "plain.html", footer={"run": "2024-05-01"}).read_text(encoding="utf-8")
+    assert "vegaEmbed" not in html and "'unsafe-eval'" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html and "print(TITLE)" not in html  # no code
+    assert remote_references(html) == []
 
 
 def test_script_json_cannot_close_its_script():

@@ -49,8 +49,8 @@ CREDIT_PATTERNS = (
     re.compile(r"^\(?(photo|image|picture|illustration)\s+by\s+\S.*$", re.I),
     re.compile(r"^[A-Z][A-Za-z .&-]{1,40}/[A-Z][\w .'-]{1,60}$"),  # "REUTERS/Jonathan Ernst"
 )
-COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)\s*(\d{4}[-–]?\d{0,4})?\s*(?P<owner>[^.|]*)",
-                       re.I)
+COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)\s*(\d{4}[-–]?\d{0,4})?\s*(?P<owner>[^|]*?)"
+                       r"\.?\s*(all rights reserved.*)?$", re.I)
 
 # Translation credits; the service names identify machine translation.
 TRANSLATION_PATTERNS = (
@@ -112,7 +112,7 @@ def clean_text(text: str) -> Cleaned:
 
     home = dominant_script(lines)
     for i, line in enumerate(lines):
-        if line and not line.isascii() and _other_script(line, home):
+        if line and (home != "LATIN" or not line.isascii()) and _other_script(line, home):
             marks[i] = "other-script"
             out.aside.append(line)
     for i, line in enumerate(lines):

@@ -299,7 +299,7 @@ def _sanitize_stylesheet(css: str) -> str:
     return text.replace("<", "\\3c ")
 
 
-_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)(?:</style\s*>|$)", re.I | re.S)
+_STYLE_ELEMENT = re.compile(r"<style\b[^>]*>(.*?)(?:</style\b[^>]*>|$)", re.I | re.S)
 _IMG_TAG = re.compile(r"<img\b[^>]*>", re.I)
 
 
@@ -374,6 +374,32 @@ def _chart_spec_json(spec: Any) -> markupsafe.Markup:
             usermeta["embedOptions"] = {k: v for k, v in options.items() if k in _EMBED_OPTIONS_ALLOWED}
         spec["usermeta"] = usermeta
     return script_json(spec)
+
+
+def _chart_external_urls(spec: Any) -> list[str]:
+    """URLs a chart would fetch (``"url": "..."`` anywhere, e.g. data, images).
+
+    Altair embeds data by default; a spec that points elsewhere (the "json"
+    data transformer, a remote CSV) cannot work offline, so the template says
+    so instead of drawing empty axes.
+    """
+    if isinstance(spec, str):
+        spec = json.loads(spec)
+    found: list[str] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, Mapping):
+            for key, value in node.items():
+                if key == "url" and isinstance(value, str) and not value.lower().startswith("data:"):
+                    found.append(value)
+                elif key != "usermeta":
+                    walk(value)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+
+    walk(spec)
+    return found[:3]
 
 
 def _chart_type(data: Mapping[str, Any]) -> str:
@@ -543,3 +569,4 @@ class _OfflineHTMLExporter(HTMLExporter):
         yield ("clean_html", sanitize_html)
         yield ("wb_chart_json", _chart_spec_json)
         yield ("wb_chart_type", _chart_type)
+        yield ("wb_chart_external_urls", _chart_external_urls)

@@ -1,0 +1,101 @@
+"""Each cleaning rule on the real sample text that needed it."""
+
+from __future__ import annotations
+
+from conftest import sample_text
+from workbench.corpus.clean import clean_text, count_words, normalise
+
+IZVESTIA = sample_text("002")
+MOLDOVA = sample_text("003")
+NOVINITE_GLUED = sample_text("000").split("\n", 1)[1]
+
+
+def removed(text: str, rule: str) -> list[str]:
+    return [line for r, line in clean_text(text).removed if r == rule]
+
+
+def test_site_chrome():
+    assert removed(IZVESTIA, "chrome") == [
+        "Skip to main content", "Advertisement", "Live broadcast", "Main slide",
+        "Beginning of the article", "Select important", "On", "Off", "Live broadcast"]
+    # "On" as a word inside a sentence is untouched
+    assert "On November 12, it became known" in clean_text(IZVESTIA).text
+
+
+def test_photo_credits_and_their_captions():
+    assert removed(IZVESTIA, "photo-credit") == [
+        "Photo: TASS/Zuma", "Photo: IZVESTIA/Anna Selina", "Photo: Global Look Press/Madeleine Kelly",
+        "Photo: IZVESTIA/Anna Selina", "Photo: REUTERS/Jonathan Ernst", "Photo: RIA Novosti"]
+    # The English caption above a credit would otherwise count as one more Trump mention.
+    assert removed(IZVESTIA, "caption") == ["US President Donald Trump"]
+
+
+def test_other_script_lines_are_kept_aside_not_dropped():
+    cleaned = clean_text(IZVESTIA)
+    assert cleaned.aside == ["Озвучить текст", "Украина", "Флаги", "ВСУ", "доллар",
+                             "Дональд Трамп", "НАБУ", "Переведено сервисом «Яндекс Переводчик»"]
+    assert "Украина" not in cleaned.text
+
+
+def test_cyrillic_article_keeps_its_cyrillic_and_sets_aside_latin():
+    text = "Песков заявил, что переговоры приостановлены.\nPhoto caption in English here\n" \
+           "Киев официально прекратил контакты с Москвой."
+    cleaned = clean_text(text)
+    assert cleaned.aside == ["Photo caption in English here"]
+    assert "Песков" in cleaned.text
+
+
+def test_machine_translation_credit():
+    cleaned = clean_text(IZVESTIA)
+    assert (cleaned.translated_by, cleaned.translation) == ("Yandex Translator", "machine")
+    assert "Переведено" not in cleaned.text
+
+
+def test_human_translation_credit_and_author_block():
+    cleaned = clean_text(MOLDOVA)
+    assert (cleaned.translated_by, cleaned.translation) == ("Iurie Tataru", "human")
+    assert cleaned.author == "Ana Cebotari"
+    assert removed(MOLDOVA, "author-block") == ["Ana Cebotari", "Ana Cebotari", "Author",
+                                                "Read more"]
+    assert cleaned.text.endswith("\"achieving peace through force.\"")
+
+
+def test_section_label_above_headline():
+    assert removed(MOLDOVA, "section-label") == ["International"]
+
+
+def test_related_headlines_glued_to_the_end():
+    cut = removed(NOVINITE_GLUED, "related-headlines")
+    assert len(cut) == 8
+    assert cut[0].startswith("Russian opposition figures have voiced strong criticism")
+    assert cut[-1] == "When Politics Means Violence"
+    # The standfirst under the headline is not a headline list: it stays.
+    assert clean_text(NOVINITE_GLUED).text.startswith("President Volodymyr Zelensky has described")
+
+
+def test_in_text_subheadings_stay():
+    assert "The situation around the suspension of negotiations" in clean_text(IZVESTIA).text
+
+
+def test_clean_article_is_untouched_apart_from_whitespace():
+    body = sample_text("001").split("\n", 1)[1]
+    cleaned = clean_text(body)
+    assert cleaned.removed == [] and cleaned.aside == []
+    assert count_words(cleaned.text) == count_words(body)
+
+
+def test_unicode_and_whitespace_normalisation():
+    text = "Kremlin\u00a0spokesman  Dmitry\tPeskov\u200b said\r\nthe talks — e\u0301tait — stalled.  "
+    assert normalise(text) == "Kremlin spokesman Dmitry Peskov said\nthe talks — était — stalled."
+
+
+def test_byline_at_the_top():
+    cleaned = clean_text("By Jane Roe\nThe Kremlin announced on Friday that talks were stalled.")
+    assert cleaned.author == "Jane Roe"
+    assert cleaned.text == "The Kremlin announced on Friday that talks were stalled."
+
+
+def test_copyright_line():
+    cleaned = clean_text("Talks stalled, the Kremlin said on Friday.\n© 2025 Novinite.com")
+    assert cleaned.copyright_owner == "Novinite.com"
+    assert "©" not in cleaned.text

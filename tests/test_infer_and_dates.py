@@ -1,0 +1,120 @@
+"""Inference of missing metadata, and dated expressions, on the sample's real sentences."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from conftest import sample_text
+from workbench.corpus.clean import clean_text
+from workbench.corpus.dedup import find_duplicates
+from workbench.corpus.infer import infer_outlet, infer_title, url_date
+from workbench.dates import find_dates, infer_published
+
+TODAY = date(2026, 11, 22)
+
+
+def test_weekday_pins_the_year():
+    text = clean_text(sample_text("003")).text
+    assert infer_published(text, today=TODAY) == (date(2025, 11, 12), "Wednesday, November 12")
+
+
+def test_latest_stated_date_with_the_year_the_text_names():
+    text = clean_text(sample_text("002")).text  # "May 16, 2025", "February 2025", "November 13"
+    assert infer_published(text, today=TODAY) == (date(2025, 11, 13), "November 13")
+
+
+def test_no_stated_date_means_no_date():
+    text = clean_text(sample_text("004")).text  # only "on Friday", "Zapad-2025", "in 2014"
+    assert infer_published(text, today=TODAY) is None
+
+
+def test_future_dates_are_not_publication_dates():
+    assert infer_published("Talks are planned for March 3, 2031.", today=TODAY) is None
+
+
+@pytest.mark.parametrize("phrase, anchor, expected, precision", [
+    ("last took place in the Turkish city on July 23.", date(2025, 11, 13), date(2025, 7, 23), "day"),
+    ("took place on May 16, 2025 and ended", None, date(2025, 5, 16), "day"),
+    ("was reiterated on Wednesday, November 12, by", None, date(2025, 11, 12), "day"),
+    ("a meeting with Putin in August, but", date(2025, 11, 13), date(2025, 8, 1), "month"),
+    ("Last month, U.S. President Donald Trump", date(2025, 11, 13), date(2025, 10, 1), "month"),
+    ("The Kremlin announced on Friday that", date(2025, 9, 12), date(2025, 9, 12), "day"),
+    ("Earlier on Monday, TASS quoted", date(2025, 11, 13), date(2025, 11, 10), "day"),
+    ("a one-year high at the ports on 10 November", date(2025, 11, 13), date(2025, 11, 10), "day"),
+    ("In February 2025, a meeting in the Oval Office", None, date(2025, 2, 1), "month"),
+    ("which it annexed in 2014, and that", None, date(2014, 1, 1), "year"),
+    ("These drills will continue through Tuesday", date(2025, 9, 12), date(2025, 9, 16), "day"),
+    ("At the end of October, Galuzin", date(2025, 11, 12), date(2025, 10, 1), "month"),
+])
+def test_expressions_resolve(phrase, anchor, expected, precision):
+    found = find_dates(phrase, anchor, today=TODAY)
+    assert len(found) == 1, found
+    assert (found[0].date, found[0].precision) == (expected, precision)
+    assert found[0].text in phrase
+
+
+def test_three_istanbul_rounds():
+    text = clean_text(sample_text("003")).text
+    got = [(d.text, d.date) for d in find_dates(text, date(2025, 11, 12), today=TODAY)]
+    assert ("May 16", date(2025, 5, 16)) in got
+    assert ("June 2", date(2025, 6, 2)) in got
+    assert ("July 23", date(2025, 7, 23)) in got
+
+
+def test_not_dates():
+    for text in ["They may march on.", "Zapad-2025 drills", "about 40,000 troops", "June 45",
+                 "over 60,000 residents", "a 20% share"]:
+        assert [d for d in find_dates(text, date(2025, 11, 13)) if d.date] == [], text
+
+
+def test_relative_expressions_without_anchor_stay_unresolved():
+    found = find_dates("The Kremlin announced on Friday", None, today=TODAY)
+    assert len(found) == 1 and found[0].date is None
+
+
+def test_title_from_headline_line_or_labelled_first_sentence():
+    lines = clean_text(sample_text("004")).text.split("\n")
+    assert infer_title(lines)[:2] == ("The Kremlin confirms that negotiations with Kyiv are "
+                                      "stalled", "first-line")
+    lines = clean_text(sample_text("002")).text.split("\n")
+    title, source, _ = infer_title(lines)
+    assert source == "first-sentence" and title.startswith("Ukraine was initially not in the mood")
+
+
+def test_outlet_from_dateline_and_url():
+    text = "MOSCOW, November 13 /TASS/. Russia is ready to resume talks in Istanbul."
+    assert infer_outlet(text, None, None) == ("TASS", "dateline")
+    assert infer_outlet("(Reuters) - Talks stalled.", None, None) == ("Reuters", "dateline")
+    assert infer_outlet("Talks stalled.", "https://www.novinite.com/view_news.php?id=235419",
+                        None) == ("novinite.com", "url")
+    assert infer_outlet("Talks stalled.", "https://en.iz.ru/en/node/1989905", None,
+                        {"iz.ru": "Izvestia"}) == ("Izvestia", "url")
+
+
+def test_outlet_not_taken_from_a_quoted_wire_agency():
+    # 000 quotes TASS ("Russia's state news agency TASS quoted…"): that does not make it TASS.
+    text = clean_text(sample_text("001")).text
+    assert infer_outlet(text, None, None) == (None, "unknown")
+
+
+def test_url_date():
+    assert url_date("https://example.com/2025/11/13/kremlin-talks") == date(2025, 11, 13)
+    assert url_date("https://moldova1.md/p/61873") is None
+
+
+def test_near_duplicates_by_containment():
+    glued = clean_text(sample_text("000").split("\n", 1)[1]).text
+    plain = clean_text(sample_text("001").split("\n", 1)[1]).text
+    other = clean_text(sample_text("004")).text
+    # With the headline list left on (cleaning switched off) the copy is still linked.
+    raw_glued = sample_text("000").split("\n", 1)[1]
+    assert find_duplicates([glued, plain, other]) == [None, 0, None]
+    assert find_duplicates([raw_glued, plain, other]) == [None, 0, None]
+    assert find_duplicates([plain, raw_glued], order=[1, 0]) == [1, None]
+
+
+def test_short_texts_only_exact_duplicates():
+    assert find_duplicates(["Talks stalled.", "Talks  stalled!", "Talks resumed."]) == \
+        [None, 0, None]
