@@ -210,6 +210,8 @@ class ReportPage:
 
     def hover_tooltip(self, chart: int, item: int = 0, *, timeout_ms: int = 2_000) -> Tooltip | None:
         """Hover data mark ``item`` of chart ``chart``; the tooltip shown, if any."""
+        from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
         target = self.page.locator(".wb-chart").nth(chart).locator(MARK_ITEMS).nth(item)
         target.scroll_into_view_if_needed()
         box = target.bounding_box()
@@ -219,7 +221,7 @@ class ReportPage:
         self.page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2, steps=2)
         try:
             handle = self.page.wait_for_function(_TOOLTIP_JS, timeout=timeout_ms)
-        except Exception:  # noqa: BLE001 - playwright TimeoutError: no tooltip for this mark
+        except PlaywrightTimeout:  # this mark has no tooltip
             return None
         value = handle.json_value()
         return Tooltip(text=value["text"], html=value["html"], tags=value["tags"])

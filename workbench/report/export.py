@@ -417,14 +417,17 @@ def _altair_html_spec(html: str) -> dict[str, Any] | None:
     """
     if "altair-viz-" not in html or "vegaEmbed" not in html:
         return None
-    start = html.rfind("})(")
-    if start < 0:
-        return None
-    try:
-        spec, _ = json.JSONDecoder().raw_decode(html, start + 3)
-    except ValueError:
-        return None
-    return spec if isinstance(spec, dict) and "$schema" in spec else None
+    decoder = json.JSONDecoder()
+    # The first call site that decodes wins: chart data (which follows it)
+    # may itself contain "})(".
+    for match in re.finditer(r"\}\)\(\s*(?=\{)", html):
+        try:
+            spec, _ = decoder.raw_decode(html, match.end())
+        except ValueError:
+            continue
+        if isinstance(spec, dict) and "$schema" in spec:
+            return spec
+    return None
 
 
 def _chart_mimetype(spec: Mapping[str, Any]) -> str:
