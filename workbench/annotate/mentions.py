@@ -1,0 +1,149 @@
+"""Entity mentions of one annotated text, normalised to one canonical entity each.
+
+Rules, in order (``RULES_VERSION`` in pipeline.py changes with them):
+1. A knowledge-base match (the ``workbench_kb`` ruler) is the entity, with its variant tag.
+2. A statistical entity is normalised — leading titles ("President", "Kremlin spokesman"),
+   possessive 's and a leading "the" removed — and looked up in the knowledge base.
+3. An entity the knowledge base does not know counts under its normalised name, with a
+   ``local:`` id made from it; a one-word person name that ends a longer person name in the same
+   article ("Posacki" after "Marcin Posacki") is that person.
+4. Junk never becomes an entity: a statistical entity with no proper noun in it ("Immediately",
+   "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice"), numbers,
+   dates and one-letter spans are dropped.
+Labels of both schemes map to one ``type``: OntoNotes (PERSON, GPE, NORP…) and CoNLL (PER, LOC…).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from bisect import bisect_right
+from typing import Any
+
+from workbench.annotate.kb import KnowledgeBase
+
+LABEL_TYPES = {
+    "PER": "PERSON", "PERSON": "PERSON",
+    "ORG": "ORG",
+    "LOC": "PLACE", "GPE": "PLACE", "FAC": "PLACE",
+    "NORP": "GROUP",
+    "EVENT": "EVENT",
+    "MISC": "OTHER", "PRODUCT": "OTHER", "WORK_OF_ART": "OTHER", "LAW": "OTHER",
+    "LANGUAGE": "OTHER",
+}
+NOT_ENTITIES = frozenset({"DATE", "TIME", "PERCENT", "MONEY", "QUANTITY", "ORDINAL",
+                          "CARDINAL"})
+
+# Words that precede a name without being part of it.
+TITLES = frozenset("""
+president prime minister deputy foreign defense defence secretary general spokesman spokeswoman
+spokesperson mr mrs ms dr sir madam chancellor king queen senator rep representative governor
+mayor ambassador envoy special commander gen general lt colonel col chief head leader
+official officials press state us u.s. uk russian ukrainian american kremlin vice former
+acting interim the a an adviser advisor aide economy finance energy justice
+""".split())
+# Capitalised common nouns the statistical NER takes for names when they stand alone
+# ("the Minister of Justice" → "Justice"); a longer name containing them is kept.
+GENERIC_WORDS = frozenset("""
+ministry minister justice energy defense defence office government council parliament department
+committee state republic federation region oblast agency service court army navy police
+president administration embassy commission union alliance bureau party parties media
+""".split())
+_POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+
+
+def sentence_starts(doc: Any) -> list[int]:
+    """Character offset where each sentence of ``doc`` starts."""
+    return [s.start_char for s in doc.sents]
+
+
+def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None,
+                 offset: int = 0, sent_offset: int = 0) -> list[dict[str, Any]]:
+    """Mention rows (the ``mentions`` table without ``article_id``) for one Doc.
+
+    ``offset``/``sent_offset`` shift character offsets and sentence numbers when a long article
+    is annotated in chunks.
+    """
+    starts = starts if starts is not None else sentence_starts(doc)
+    rows: list[dict[str, Any]] = []
+    for ent in doc.ents:
+        if ent.label_ in NOT_ENTITIES:
+            continue
+        row = _mention(ent, kb)
+        if row is None:
+            continue
+        row["sent_index"] = bisect_right(starts, ent.start_char) - 1 + sent_offset
+        row["start"] += offset
+        row["end"] += offset
+        rows.append(row)
+    _link_surnames(rows)
+    return rows
+
+
+def _mention(ent: Any, kb: KnowledgeBase) -> dict[str, Any] | None:
+    text = ent.text.strip()
+    row = {"start": ent.start_char, "end": ent.start_char + len(text), "text": text,
+           "label": ent.label_, "variant": None}
+    if ent.ent_id_:
+        entity = kb.get(ent.ent_id_)
+        if entity is not None:
+            return {**row, **_from_kb(entity), "variant": kb.variant_of(text), "source": "kb"}
+    name = normalise_name(ent)
+    if not name:
+        return None
+    found = kb.lookup(name)
+    if found is not None:
+        entity, variant = found
+        return {**row, **_from_kb(entity), "variant": variant, "source": "model"}
+    if not _looks_like_a_name(ent) or name.casefold() in GENERIC_WORDS:
+        return None
+    return {**row, "type": LABEL_TYPES.get(ent.label_, "OTHER"), "entity_id": local_id(name),
+            "entity": name, "affiliation": None, "source": "model"}
+
+
+def _from_kb(entity: Any) -> dict[str, Any]:
+    return {"type": entity.type, "entity_id": entity.id, "entity": entity.name,
+            "affiliation": entity.affiliation}
+
+
+def normalise_name(ent: Any) -> str:
+    """The entity's words without leading titles, a leading article or a trailing possessive."""
+    tokens = [t for t in ent if not t.is_space]
+    while len(tokens) > 1 and (tokens[0].lower_ in TITLES or tokens[0].is_punct):
+        tokens = tokens[1:]
+    while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in ("'s", "’s", "'", "’")):
+        tokens = tokens[:-1]
+    text = "".join(t.text_with_ws for t in tokens).strip()
+    text = _POSSESSIVE.sub("", text)
+    return " ".join(text.split())
+
+
+def _looks_like_a_name(ent: Any) -> bool:
+    text = ent.text.strip()
+    if len(text) < 2 or not any(c.isalpha() for c in text):
+        return False
+    if "\n" in text:
+        return False
+    # Without a tagger (the rules-only pipeline) only the knowledge base finds entities.
+    if not ent.doc.has_annotation("TAG") and not ent.doc.has_annotation("POS"):
+        return False
+    return any(t.pos_ == "PROPN" or (t.is_upper and len(t.text) > 1) for t in ent)
+
+
+def local_id(name: str) -> str:
+    """``local:`` id from a normalised name: a slug, ASCII where the name allows it."""
+    folded = unicodedata.normalize("NFKD", name)
+    folded = "".join(c for c in folded if not unicodedata.combining(c)).casefold()
+    return "local:" + (re.sub(r"[\W_]+", "-", folded).strip("-") or "unnamed")
+
+
+def _link_surnames(rows: list[dict[str, Any]]) -> None:
+    full: dict[str, tuple[str, str]] = {}
+    for r in rows:
+        if r["type"] == "PERSON" and r["source"] == "model" and " " in r["entity"]:
+            full.setdefault(r["entity"].split()[-1], (r["entity_id"], r["entity"]))
+    for r in rows:
+        if r["type"] == "PERSON" and r["entity_id"].startswith("local:") and " " not in r["entity"]:
+            hit = full.get(r["entity"])
+            if hit:
+                r["entity_id"], r["entity"] = hit
