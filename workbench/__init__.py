@@ -2,7 +2,8 @@
 
     >>> import workbench as wb
     >>> articles = wb.load_corpus("data/sample")          # tidy `articles` table
-    >>> ann = wb.annotate(articles)                        # + mentions, quotes, dates
+    >>> ann = wb.annotate(articles)                        # + mentions, quotes, dates (cached)
+    >>> ann = wb.open_corpus("data/sample")                # both, through the caches
 
 The tidy tables' columns are documented in ``workbench.tables``.
 """
@@ -14,6 +15,9 @@ __version__ = "0.1.0"
 # Lazy attributes keep `import workbench` light: notebook kernels import it on every run, and
 # spaCy or trafilatura should load only when annotation or HTML reading needs them.
 _LAZY = {
+    "open_corpus": "workbench.session",
+    "annotate": "workbench.annotate.run",
+    "Annotations": "workbench.annotate.run",
     "load_corpus": "workbench.corpus.load",
     "problems": "workbench.corpus.load",
     "CorpusError": "workbench.read.files",

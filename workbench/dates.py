@@ -44,7 +44,7 @@ _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|Septembe
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
-_PREP = r"(?:in|since|until|till|by|during|from|of|for|before|after|through|early|late|mid-?|" \
+_PREP = r"(?i:in|since|until|till|by|during|from|of|for|before|after|through|early|late|mid-?|" \
         r"end of|beginning of|start of|the end of|the beginning of|the start of)"
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
@@ -53,13 +53,13 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("day_month", re.compile(rf"\b(?:{_WD},?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("month", re.compile(rf"\b{_PREP}\s+{_MONTH}(?![\w.]|\s+\d)")),
-    ("year", re.compile(rf"\b(?P<prep>in|since|until|by|during|from|of|early|late|mid-?)\s+"
+    ("year", re.compile(rf"\b(?P<prep>(?i:in|since|until|by|during|from|of|early|late|mid-?))\s+"
                         rf"{_YEAR}\b(?![\w-]|\s*(?:%|dollars|people|troops|km))")),
     ("relative", re.compile(r"\b(?P<rel>yesterday|today|(?:last|this|next)\s+(?:month|year)|"
                             r"earlier this (?:month|year)|later this (?:month|year))\b",
                             re.IGNORECASE)),
-    ("weekday", re.compile(rf"\b(?:(?P<dir>next|last|this|on|until|through|by|since|earlier on|"
-                           rf"late on)\s+)?{_WD}\b")),
+    ("weekday", re.compile(rf"\b(?:(?P<dir>(?i:next|last|this|on|until|through|by|since|"
+                           rf"earlier on|late on))\s+)?{_WD}\b")),
 ]
 
 

@@ -57,30 +57,25 @@ def sentence_starts(doc: Any) -> list[int]:
     return [s.start_char for s in doc.sents]
 
 
-def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None,
-                 offset: int = 0, sent_offset: int = 0) -> list[dict[str, Any]]:
-    """Mention rows (the ``mentions`` table without ``article_id``) for one Doc.
-
-    ``offset``/``sent_offset`` shift character offsets and sentence numbers when a long article
-    is annotated in chunks.
-    """
+def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
+                 ) -> list[dict[str, Any]]:
+    """Mention rows (the ``mentions`` table without ``article_id``) for one Doc."""
     starts = starts if starts is not None else sentence_starts(doc)
+    tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
     rows: list[dict[str, Any]] = []
     for ent in doc.ents:
         if ent.label_ in NOT_ENTITIES:
             continue
-        row = _mention(ent, kb)
+        row = _mention(ent, kb, tagged)
         if row is None:
             continue
-        row["sent_index"] = bisect_right(starts, ent.start_char) - 1 + sent_offset
-        row["start"] += offset
-        row["end"] += offset
+        row["sent_index"] = bisect_right(starts, ent.start_char) - 1
         rows.append(row)
     _link_surnames(rows)
     return rows
 
 
-def _mention(ent: Any, kb: KnowledgeBase) -> dict[str, Any] | None:
+def _mention(ent: Any, kb: KnowledgeBase, tagged: bool) -> dict[str, Any] | None:
     text = ent.text.strip()
     row = {"start": ent.start_char, "end": ent.start_char + len(text), "text": text,
            "label": ent.label_, "variant": None}
@@ -95,7 +90,7 @@ def _mention(ent: Any, kb: KnowledgeBase) -> dict[str, Any] | None:
     if found is not None:
         entity, variant = found
         return {**row, **_from_kb(entity), "variant": variant, "source": "model"}
-    if not _looks_like_a_name(ent) or name.casefold() in GENERIC_WORDS:
+    if not _looks_like_a_name(ent, tagged) or name.casefold() in GENERIC_WORDS:
         return None
     return {**row, "type": LABEL_TYPES.get(ent.label_, "OTHER"), "entity_id": local_id(name),
             "entity": name, "affiliation": None, "source": "model"}
@@ -118,14 +113,14 @@ def normalise_name(ent: Any) -> str:
     return " ".join(text.split())
 
 
-def _looks_like_a_name(ent: Any) -> bool:
+def _looks_like_a_name(ent: Any, tagged: bool) -> bool:
     text = ent.text.strip()
     if len(text) < 2 or not any(c.isalpha() for c in text):
         return False
     if "\n" in text:
         return False
     # Without a tagger (the rules-only pipeline) only the knowledge base finds entities.
-    if not ent.doc.has_annotation("TAG") and not ent.doc.has_annotation("POS"):
+    if not tagged:
         return False
     return any(t.pos_ == "PROPN" or (t.is_upper and len(t.text) > 1) for t in ent)
 

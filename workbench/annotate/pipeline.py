@@ -15,6 +15,9 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from importlib import metadata
+from typing import Any
+
+import numpy as np
 
 from workbench.annotate.kb import KnowledgeBase, load_kb
 from workbench.annotate.models import FALLBACK, ModelChoice, choose_model
@@ -98,6 +101,48 @@ def _version(choice: ModelChoice) -> str:
 _REGISTERED = False
 
 
+def sentence_start_array(doc: Any) -> np.ndarray:
+    """SENT_START values (1 starts a sentence, -1 does not) for every token of ``doc``.
+
+    Computed on spaCy's attribute arrays rather than token by token: this component runs on
+    every article, and per-token Python would cost more than the knowledge-base ruler.
+    """
+    from spacy.attrs import IS_DIGIT, IS_SPACE, IS_TITLE, IS_UPPER, ORTH, SPACY
+
+    arr = doc.to_array([ORTH, SPACY, IS_SPACE, IS_TITLE, IS_UPPER, IS_DIGIT])
+    orth, spaced, space, title, upper, digit = (arr[:, i] for i in range(6))
+    strings = doc.vocab.strings
+    ends = np.isin(orth, _hashes(strings, SENTENCE_END))
+    closers = np.isin(orth, _hashes(strings, CLOSERS))
+    openers = np.isin(orth, _hashes(strings, OPENERS))
+    newline = np.zeros(len(orth), dtype=bool)
+    if space.any():
+        for h in np.unique(orth[space == 1]):
+            if "\n" in strings[int(h)]:
+                newline |= orth == h
+    # A sentence ends at ./!/? — or at the quote or bracket that closes right after one —
+    # followed by a space and a capital, a digit or an opening quote or dash.
+    end_here = ends | (closers & np.roll(ends, 1))
+    nxt = np.zeros(len(orth), dtype=bool)
+    nxt[:-1] = ((title[1:] == 1) | (upper[1:] == 1) | (digit[1:] == 1) | openers[1:]) \
+        & ~closers[1:]
+    starts = np.zeros(len(orth), dtype=bool)
+    starts[1:] = (end_here[:-1] & (spaced[:-1] == 1) & nxt[:-1]) | newline[:-1]
+    starts[0] = True
+    # spaCy reads SENT_START as uint64, -1 in two's complement.
+    return np.where(starts, 1, -1).astype("int64").astype("uint64").reshape(-1, 1)
+
+
+_HASH_CACHE: dict[frozenset[str], np.ndarray] = {}
+
+
+def _hashes(strings: Any, texts: set[str]) -> np.ndarray:
+    key = frozenset(texts)
+    if key not in _HASH_CACHE:
+        _HASH_CACHE[key] = np.array([strings.add(t) for t in texts], dtype="uint64")
+    return _HASH_CACHE[key]
+
+
 def _register_components() -> None:
     global _REGISTERED
     if _REGISTERED:
@@ -107,23 +152,8 @@ def _register_components() -> None:
     @Language.component("workbench_sentences")
     def workbench_sentences(doc):
         """Sentence starts from punctuation and line breaks (see module docstring)."""
-        starts = [False] * len(doc)
         if len(doc):
-            starts[0] = True
-        for i, tok in enumerate(doc[:-1]):
-            if "\n" in tok.text or (tok.is_space and "\n" in tok.whitespace_):
-                starts[i + 1] = True
-            elif "\n" in tok.whitespace_:
-                starts[i + 1] = True
-            elif tok.text in SENTENCE_END or (tok.text in CLOSERS and i > 0
-                                              and doc[i - 1].text in SENTENCE_END):
-                nxt = doc[i + 1]
-                if nxt.text in CLOSERS or not tok.whitespace_:
-                    continue  # the sentence goes on through its closing quote
-                if nxt.text[0].isupper() or nxt.text[0].isdigit() or nxt.text[0] in OPENERS:
-                    starts[i + 1] = True
-        for tok, start in zip(doc, starts):
-            tok.is_sent_start = start
+            doc.from_array(["SENT_START"], sentence_start_array(doc))
         return doc
 
     _REGISTERED = True

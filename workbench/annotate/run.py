@@ -1,0 +1,209 @@
+"""``annotate``: articles → mentions, quotes and dates, through the cache.
+
+Only articles whose content (text + publication date) the cache has not seen under this pipeline
+fingerprint are annotated; results are written in parts as they come, so an interrupted run
+resumes where it stopped. ``jobs > 1`` annotates in that many worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench import tables
+from workbench.annotate.errors import AnnotateError
+from workbench.annotate.extract import Job, Result, annotate_jobs
+from workbench.annotate.kb import KBError, KnowledgeBase, load_kb
+from workbench.annotate.models import choose_model
+from workbench.annotate.pipeline import PipelineInfo, build_nlp, pipeline_info
+from workbench.cache.annotations import TABLES, AnnotationStore
+from workbench.cache.paths import default_cache_dir
+
+FLUSH_ARTICLES = 200
+FLUSH_SECONDS = 30.0
+TASK_ARTICLES = 24  # articles per task sent to a worker process
+
+
+@dataclass
+class Annotations:
+    """The tidy tables of an annotated corpus (columns in ``workbench.tables``)."""
+
+    articles: pd.DataFrame
+    mentions: pd.DataFrame
+    quotes: pd.DataFrame
+    dates: pd.DataFrame
+    pipeline: PipelineInfo
+    problems: list[str] = field(default_factory=list)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def fallback(self) -> bool:
+        """True when the rules-only fallback annotated (no trained pipeline was available)."""
+        return self.pipeline.fallback
+
+    def __repr__(self) -> str:
+        return (f"<Annotations: {len(self.articles)} articles, {len(self.mentions)} mentions, "
+                f"{len(self.quotes)} quotes, {len(self.dates)} dates; {self.pipeline.label}>")
+
+
+def article_key(text: str | None, published: Any) -> str:
+    """Cache key of an article's content: its text and the date its dates are anchored on."""
+    day = "" if published is None or pd.isna(published) else pd.Timestamp(published).date().isoformat()
+    return hashlib.sha256(f"{text or ''}\x1f{day}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+
+
+def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
+             cache_dir: str | Path | None = None, *, kb: str | Path | KnowledgeBase | None = None,
+             progress: bool | None = None) -> Annotations:
+    """Annotate an ``articles`` table (from ``load_corpus``), using and filling the cache.
+
+    ``model``: a spaCy pipeline name or path (default: ``$WORKBENCH_SPACY_MODEL``, then
+    en_core_web_sm, then any installed English pipeline, then the rules-only fallback);
+    ``jobs``: worker processes; ``cache_dir``: default ``$WORKBENCH_CACHE_DIR`` or the user
+    cache folder; ``kb``: knowledge-base file (default ``data/kb/entities.yaml``).
+    """
+    started = time.perf_counter()
+    try:
+        kb_obj = kb if isinstance(kb, KnowledgeBase) else load_kb(kb)
+    except KBError as exc:
+        raise AnnotateError(str(exc)) from None
+    info = pipeline_info(model, kb_obj)
+    store = AnnotationStore(Path(cache_dir) if cache_dir else default_cache_dir(),
+                            info.fingerprint, asdict(info))
+    keys = [article_key(t, p) for t, p in zip(articles["text"], articles["published"])]
+    known = store.known_keys()
+    todo: dict[str, Job] = {}
+    for key, text, published in zip(keys, articles["text"], articles["published"]):
+        if key not in known and key not in todo:
+            day = None if pd.isna(published) else pd.Timestamp(published).date()
+            todo[key] = Job(key, "" if pd.isna(text) else str(text), day)
+    if todo:
+        show = progress if progress is not None else sys.stderr.isatty()
+        _run(list(todo.values()), info, kb_obj, store, jobs, show)
+    cached = store.read(set(keys))
+    result = _assemble(articles, keys, cached, info)
+    result.stats = {"articles": len(articles), "annotated": len(todo),
+                    "from_cache": len(set(keys)) - len(todo),
+                    "seconds": round(time.perf_counter() - started, 3), "jobs": jobs}
+    if info.notice:
+        result.problems.insert(0, info.notice)
+    return result
+
+
+def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.DataFrame],
+              info: PipelineInfo) -> Annotations:
+    ids = pd.DataFrame({"key": pd.array(keys, dtype="string"),
+                        "article_id": articles["article_id"].astype("string").to_numpy()})
+    out = {}
+    for name in TABLES:
+        # A key shared by several articles (identical copies) gives each of them the rows.
+        merged = cached[name].merge(ids, on="key", how="inner").drop(columns="key")
+        merged = merged.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
+        out[name] = tables.conform(merged, name)
+    status = cached["keys"].merge(ids, on="key", how="inner")
+    problems = [f"article {row.article_id}: {row.message}"
+                for row in status.itertuples() if isinstance(row.message, str)]
+    return Annotations(articles=articles, mentions=out["mentions"], quotes=out["quotes"],
+                       dates=out["dates"], pipeline=info, problems=problems)
+
+
+def _run(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase, store: AnnotationStore,
+         jobs: int, show: bool) -> None:
+    bar = None
+    if show:
+        from tqdm.auto import tqdm
+
+        bar = tqdm(total=len(jobs_list), unit="article", desc="annotating", leave=False)
+    pending: list[Result] = []
+    last = time.monotonic()
+    try:
+        results = (_serial(jobs_list, info, kb) if jobs <= 1 or len(jobs_list) < 2 * TASK_ARTICLES
+                   else _parallel(jobs_list, info, jobs))
+        for result in results:
+            pending.append(result)
+            if bar is not None:
+                bar.update(1)
+            if len(pending) >= FLUSH_ARTICLES or time.monotonic() - last > FLUSH_SECONDS:
+                _flush(store, pending)
+                pending, last = [], time.monotonic()
+    finally:
+        # Whole articles already annotated are kept even when the run is interrupted.
+        _flush(store, pending)
+        if bar is not None:
+            bar.close()
+
+
+def _flush(store: AnnotationStore, results: list[Result]) -> None:
+    if not results:
+        return
+    keys = [{"key": r.key, "status": r.status, "message": r.message, "n_chunks": r.n_chunks}
+            for r in results]
+    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+    for r in results:
+        for name in TABLES:
+            rows[name].extend({**row, "key": r.key} for row in r.rows[name])
+    store.write_part(keys, rows)
+
+
+def _serial(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase) -> Iterator[Result]:
+    nlp = build_nlp(choose_model(info.name if not info.fallback else "rules"), kb)
+    yield from annotate_jobs(nlp, kb, jobs_list)
+
+
+# --- worker processes --------------------------------------------------------------------------
+
+_WORKER: dict[str, Any] = {}
+
+
+def _init_worker(model: str, kb_path: str | None) -> None:
+    # Workers must not fight over the machine's cores with their own BLAS threads.
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
+    kb = load_kb(kb_path)
+    _WORKER["kb"] = kb
+    _WORKER["nlp"] = build_nlp(choose_model(model), kb)
+
+
+def _work(batch: list[Job]) -> list[Result]:
+    return list(annotate_jobs(_WORKER["nlp"], _WORKER["kb"], batch))
+
+
+def _parallel(jobs_list: list[Job], info: PipelineInfo, jobs: int) -> Iterator[Result]:
+    import multiprocessing
+
+    model = "rules" if info.fallback else info.name
+    batches = [jobs_list[i:i + TASK_ARTICLES] for i in range(0, len(jobs_list), TASK_ARTICLES)]
+    ctx = multiprocessing.get_context("spawn")  # fork would copy a process that may hold threads
+    with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
+                             initargs=(model, info.kb_path)) as pool:
+        queue = iter(batches)
+        running = {pool.submit(_work, b) for b in _take(queue, 2 * jobs)}
+        while running:
+            done, running = wait(running, return_when=FIRST_COMPLETED)
+            for future in done:
+                try:
+                    results = future.result()
+                except Exception as exc:  # a worker died (out of memory, killed)
+                    raise AnnotateError(f"an annotation worker failed ({type(exc).__name__}: "
+                                        f"{exc}); what was finished is cached — run again to "
+                                        "resume, or use --jobs 1") from exc
+                yield from results
+                running |= {pool.submit(_work, b) for b in _take(queue, 1)}
+
+
+def _take(it: Iterator[list[Job]], n: int) -> list[list[Job]]:
+    out = []
+    for _ in range(n):
+        try:
+            out.append(next(it))
+        except StopIteration:
+            break
+    return out

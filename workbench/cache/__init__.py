@@ -1,0 +1,1 @@
+"""On-disk caches: loaded corpora and annotations, written atomically."""
