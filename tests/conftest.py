@@ -35,3 +35,40 @@ def sample_articles():
     from workbench.corpus.load import load_corpus
 
     return load_corpus(SAMPLE)
+
+
+def _in_ci() -> bool:
+    import os
+
+    return os.environ.get("WORKBENCH_CI") == "1"
+
+
+@pytest.fixture(scope="session")
+def trained_model() -> str:
+    """Name of the installed trained English pipeline the tests annotate with.
+
+    Skips (fails under WORKBENCH_CI=1, where one must be installed) when there is none.
+    """
+    from workbench.annotate.models import installed_english_pipelines
+
+    found = installed_english_pipelines()
+    if not found:
+        message = ("no trained English spaCy pipeline installed (see README: "
+                   "scripts/bootstrap.py installs one)")
+        if _in_ci():
+            pytest.fail(message)
+        pytest.skip(message)
+    return found[0]
+
+
+@pytest.fixture(scope="session")
+def cache_root(tmp_path_factory) -> Path:
+    """One annotation cache for the session's tests on the sample (annotated once)."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="session")
+def sample_annotations(trained_model, cache_root, sample_articles):
+    from workbench.annotate.run import annotate
+
+    return annotate(sample_articles, model=trained_model, cache_dir=cache_root)

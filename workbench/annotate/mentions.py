@@ -8,8 +8,9 @@ Rules, in order (``RULES_VERSION`` in pipeline.py changes with them):
    ``local:`` id made from it; a one-word person name that ends a longer person name in the same
    article ("Posacki" after "Marcin Posacki") is that person.
 4. Junk never becomes an entity: a statistical entity with no proper noun in it ("Immediately",
-   "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice"), numbers,
-   dates and one-letter spans are dropped.
+   "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice") or site
+   chrome word ("Photo", "Select", if cleaning let one through), numbers, dates and one-letter
+   spans are dropped.
 Labels of both schemes map to one ``type``: OntoNotes (PERSON, GPE, NORP…) and CoNLL (PER, LOC…).
 """
 
@@ -21,6 +22,7 @@ from bisect import bisect_right
 from typing import Any
 
 from workbench.annotate.kb import KnowledgeBase
+from workbench.corpus.clean import CHROME_LINES
 
 LABEL_TYPES = {
     "PER": "PERSON", "PERSON": "PERSON",
@@ -48,7 +50,9 @@ GENERIC_WORDS = frozenset("""
 ministry minister justice energy defense defence office government council parliament department
 committee state republic federation region oblast agency service court army navy police
 president administration embassy commission union alliance bureau party parties media
+photo photos image video caption
 """.split())
+_NOT_NAMES = GENERIC_WORDS | CHROME_LINES
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 
 
@@ -90,7 +94,7 @@ def _mention(ent: Any, kb: KnowledgeBase, tagged: bool) -> dict[str, Any] | None
     if found is not None:
         entity, variant = found
         return {**row, **_from_kb(entity), "variant": variant, "source": "model"}
-    if not _looks_like_a_name(ent, tagged) or name.casefold() in GENERIC_WORDS:
+    if not _looks_like_a_name(ent, tagged) or name.casefold() in _NOT_NAMES:
         return None
     return {**row, "type": LABEL_TYPES.get(ent.label_, "OTHER"), "entity_id": local_id(name),
             "entity": name, "affiliation": None, "source": "model"}
