@@ -99,3 +99,52 @@ def test_copyright_line():
     cleaned = clean_text("Talks stalled, the Kremlin said on Friday.\n© 2025 Novinite.com")
     assert cleaned.copyright_owner == "Novinite.com"
     assert "©" not in cleaned.text
+
+
+# --- rules that must not eat article text (found on the AllSides dump) ----------------------
+
+def test_lists_embeds_and_profiles_at_the_end_are_content():
+    intro = ("Fasting hours vary widely around the world this year, depending on how far north "
+             "or south of the equator Muslims observe the holy month of Ramadan, say experts.\n")
+    for tail in ["Here are the fasting hours:\n- Oslo, Norway: 20 hours\n- Cairo, Egypt: 15 hours"
+                 "\n- Sydney, Australia: 11 hours",
+                 "Reactions poured in.\nThis is a disgrace to the office @SenatorX\n"
+                 "Never seen anything like it pic.twitter.com/abc123",
+                 "Who are the candidates?\nCurrent job: Governor of Ohio\n"
+                 "Upside: Strong ties to the party base"]:
+        assert clean_text(intro + tail).removed == [], tail
+
+
+def test_sentences_are_not_credits_or_translations():
+    text = ("The Trump/Clinton race was an extended exercise in priming.\n"
+            "Image: Trump may have been the Teflon Don of the election, said a longtime analyst.\n"
+            "(c) Value perceptions: we distance ourselves from it, the report says.\n"
+            "Translated by the Kremlin's own interpreters, the remarks were softened.")
+    cleaned = clean_text(text)
+    assert cleaned.removed == [] and cleaned.translated_by is None
+    assert cleaned.copyright_owner is None
+
+
+def test_credit_forms_seen_in_real_copy():
+    for credit in ["(Photo: Syda Productions/Dreamstime)", "(Credit: Evan Vucci/AP Photo)",
+                   "AFP/Getty Images", "Photo: Sandy Huffaker/AFP/Getty Images"]:
+        assert removed("Talks stalled, officials said.\n" + credit, "photo-credit") == [credit]
+
+
+def test_copyright_owner_is_the_name():
+    for line, owner in [("Copyright © 2019 The Washington Times, LLC. Click here for reprint "
+                         "permission.", "The Washington Times"),
+                        ("© Copyright 2017 by Creators Syndicate Inc.", "Creators Syndicate"),
+                        ("(c) 2020 Example News | All rights reserved", "Example News")]:
+        assert clean_text("Talks stalled.\n" + line).copyright_owner == owner
+
+
+def test_japanese_article_is_one_script():
+    text = "首相、交渉再開の意向を表明\n東京で開かれた会議で、首相は交渉の再開を表明した。\nPhoto caption in English"
+    cleaned = clean_text(text)
+    assert cleaned.aside == ["Photo caption in English"]
+    assert "東京" in cleaned.text
+
+
+def test_a_by_line_needs_a_capitalised_name():
+    assert clean_text("By the numbers\nThe deficit grew by 4% last year.").author is None

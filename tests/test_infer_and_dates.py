@@ -118,3 +118,66 @@ def test_near_duplicates_by_containment():
 def test_short_texts_only_exact_duplicates():
     assert find_duplicates(["Talks stalled.", "Talks  stalled!", "Talks resumed."]) == \
         [None, 0, None]
+
+
+def test_a_day_without_year_takes_the_year_of_an_earlier_stated_day_only():
+    assert infer_published("Founded in 1991, the group met on July 4.", today=TODAY) is None
+    text = "Talks began on May 16, 2025. As of November 13, nothing has moved."
+    assert infer_published(text, today=TODAY) == (date(2025, 11, 13), "November 13")
+
+
+def test_weekday_pins_within_the_years_the_text_or_corpus_gives():
+    text = "The reply came on Wednesday, November 12, from the ministry."
+    assert infer_published(text, today=TODAY, frame=(2012, 2020))[0] == date(2014, 11, 12)
+    assert infer_published(text, today=TODAY)[0] == date(2025, 11, 12)
+    # Two fitting years in the frame: no date rather than a pick.
+    assert infer_published(text, today=TODAY, frame=(2005, 2020)) is None
+
+
+def test_undated_files_get_years_from_the_corpus_frame(tmp_path):
+    from workbench.corpus.load import load_corpus
+
+    (tmp_path / "dated.txt").write_text(" date 2014-11-10 Talks\n" + "Talks went on. " * 20,
+                                        encoding="utf-8")
+    (tmp_path / "undated.txt").write_text(
+        "Reply\nThe reply came on Wednesday, November 12, from the ministry. " * 3,
+        encoding="utf-8")
+    df = load_corpus(tmp_path, today=TODAY)
+    row = df[df["path"].str.endswith("undated.txt")].iloc[0]
+    assert row["published"].date() == date(2014, 11, 12) and row["published_source"] == "text"
+
+
+def test_outlet_is_not_guessed_from_people_or_places():
+    repeated = "Zelensky spoke. " + "The talks stalled, according to Zelensky. " * 3
+    assert infer_outlet(repeated, None, None) == (None, "unknown")
+    assert infer_outlet("Moscow (Russia) - The talks ended.", None, None) == (None, "unknown")
+    assert infer_outlet("KYIV, Ukraine (AP) — Talks stalled.", None, None) == ("AP", "dateline")
+    signed = "Talks stalled.\n(Reporting by Jane Roe; Editing by John Doe)"
+    assert infer_outlet(signed, None, None) == ("Reuters", "dateline")
+
+
+def test_hard_wrapped_first_line_is_not_a_title():
+    lines = ["The Kremlin announced on Friday that negotiations between Russia and",
+             "Ukraine to end the conflict were stalled."]
+    assert infer_title(lines)[1] == "first-sentence"
+
+
+def test_digest_of_two_stories_does_not_merge_them():
+    import random
+
+    random.seed(0)
+    words = [f"w{i}" for i in range(5000)]
+    a = " ".join(random.choice(words) for _ in range(500))
+    b = " ".join(random.choice(words) for _ in range(500))
+    assert find_duplicates([a, b, a + "\n" + b]) == [None, None, 0]
+    assert find_duplicates(["", "", "x y z"]) == [None, None, None]
+
+
+def test_find_dates_is_linear():
+    import time
+
+    text = "On May 16 and June 2 the delegations met. " * 50_000
+    started = time.perf_counter()
+    found = find_dates(text, date(2025, 11, 13))
+    assert len(found) == 100_000
+    assert time.perf_counter() - started < 30  # was minutes with the quadratic overlap check

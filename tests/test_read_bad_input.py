@@ -7,6 +7,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import sample_text
@@ -172,3 +173,93 @@ def test_cli_prints_problems(tmp_path, capsys):
     assert main(["corpus", str(tmp_path)]) == 0
     out = capsys.readouterr().out
     assert "Problems (1):" in out and "empty.txt: empty file" in out
+
+
+def test_file_name_that_is_not_utf8(tmp_path):
+    name = os.fsdecode(b"bad\xff\xfename.txt")
+    (tmp_path / name).write_text(GOOD, encoding="utf-8")
+    df = load_corpus(tmp_path)
+    assert len(df) == 1 and "\\xff" in df["path"].iloc[0]
+    df.to_parquet(tmp_path / "out.parquet")
+
+
+def test_utf16_without_bom(tmp_path):
+    for enc in ("utf-16-le", "utf-16-be"):
+        found, df = load_with(tmp_path, f"{enc}.txt", GOOD.encode(enc))
+        assert "Polishchuk" in df[df["path"].str.endswith(f"{enc}.txt")].iloc[0]["text"]
+
+
+def test_cp1252_smart_quotes_are_not_read_as_central_european(tmp_path):
+    text = ("The minister called the plan \u201cna\u00efve\u201d and said the caf\u00e9 "
+            "owners\u2019 union would meet again on Friday to discuss the r\u00e9sum\u00e9 of "
+            "talks. ") * 3
+    found, df = load_with(tmp_path, "west.txt", text.encode("cp1252"))
+    row = df[df["path"].str.endswith("west.txt")].iloc[0]
+    assert "\u201cna\u00efve\u201d" in row["text"]
+
+
+def test_single_json_object_is_one_article(tmp_path):
+    found, df = load_with(tmp_path, "one.json", json.dumps(
+        {"title": "Talks", "text": GOOD, "tags": ["a", "b"]}).encode())
+    assert (df["title"] == "Talks").any() and found == []
+
+
+def test_jsonl_with_bom_and_a_stray_encoding_line(tmp_path):
+    rec = {"title": "A", "text": GOOD, "source": "Moldova 1"}
+    lines = [json.dumps(rec).encode("utf-8") for _ in range(4)]
+    lines[2] = json.dumps({**rec, "title": "caf\u00e9"}, ensure_ascii=False).encode("cp1252")
+    data = b"\xef\xbb\xbf" + b"\n".join(lines) + b"\n"
+    found, df = load_with(tmp_path, "d.jsonl", data)
+    rows = df[df["path"].str.contains("d.jsonl")]
+    assert len(rows) == 4 and list(rows["path"].str.split(":").str[-1]) == ["1", "2", "3", "4"]
+    one_problem_about(found, "d.jsonl:3", "not UTF-8")
+
+
+def test_semicolon_csv_and_non_article_csv(tmp_path):
+    good = tmp_path / "ok"
+    good.mkdir()
+    (good / "d.csv").write_bytes(("\ufefftitle;text;source\nTalks;" + GOOD.replace("\n", " ")
+                                  .replace(";", ",") + ";Moldova 1\n").encode("utf-8"))
+    df = load_corpus(good)
+    assert len(df) == 1 and df.iloc[0]["outlet"] == "Moldova 1"
+    notes = "name,score\n" + "".join(f"x{i},{i}\n" for i in range(50))
+    found, _ = load_with(tmp_path, "notes.csv", notes.encode())
+    one_problem_about(found, "notes.csv", "no article text column")
+
+
+def test_header_date_without_title_and_date_words_that_are_a_title(tmp_path):
+    (tmp_path / "a.txt").write_text(" date 2025-03-04\n" + GOOD, encoding="utf-8")
+    (tmp_path / "b.txt").write_text("date night ideas for couples stuck at home\n" + GOOD,
+                                    encoding="utf-8")
+    df = load_corpus(tmp_path).set_index("path")
+    a = df.loc[str(tmp_path / "a.txt")]
+    assert (a["published"], a["published_source"]) == (pd.Timestamp("2025-03-04"), "header")
+    assert a["title"] == "Russia reaffirms readiness to resume Ukraine negotiations in Istanbul"
+    b = df.loc[str(tmp_path / "b.txt")]
+    assert b["title"] == "date night ideas for couples stuck at home"
+
+
+def test_metadata_rows_match_by_relative_path_and_unmatched_rows_are_reported(tmp_path):
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "sub" / "a.txt").write_text(GOOD + "\nAnother copy.", encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,outlet\na.txt,Root Outlet\nmissing.txt,X\n",
+                                           encoding="utf-8")
+    df = load_corpus(tmp_path)
+    outlets = dict(zip(df["path"].map(lambda p: Path(p).relative_to(tmp_path).as_posix()),
+                       df["outlet"]))
+    assert outlets["a.txt"] == "Root Outlet" and pd.isna(outlets["sub/a.txt"])
+    one_problem_about(problems(df), "metadata.csv", "missing.txt", "matches no article file")
+
+
+def test_ambiguous_and_relative_metadata_dates_are_refused(tmp_path):
+    (tmp_path / "a.txt").write_text(GOOD, encoding="utf-8")
+    (tmp_path / "metadata.csv").write_text("file,published\na.txt,12/09/2025\n", encoding="utf-8")
+    df = load_corpus(tmp_path)
+    one_problem_about(problems(df), "metadata.csv", "ambiguous")
+
+
+def test_unknown_field_in_mapping_is_a_clear_cli_error(tmp_path, capsys):
+    (tmp_path / "d.jsonl").write_text(json.dumps({"text": GOOD}), encoding="utf-8")
+    assert main(["corpus", str(tmp_path), "--field", "txt=body"]) == 1
+    assert "unknown field 'txt'" in capsys.readouterr().err

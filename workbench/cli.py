@@ -32,8 +32,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _user_errors() -> tuple[type[BaseException], ...]:
     # Errors that are the input's fault get one clear line, not a traceback.
     from workbench.read.files import CorpusError
+    from workbench.read.datasets import FieldError
 
-    errors: list[type[BaseException]] = [CorpusError]
+    errors: list[type[BaseException]] = [CorpusError, FieldError]
     try:
         from workbench.annotate.errors import AnnotateError
 
@@ -99,17 +100,21 @@ def _cmd_corpus(args: argparse.Namespace) -> int:
     from workbench.corpus.load import load_corpus
     from workbench.corpus.show import describe
 
+    out = Path(args.out) if args.out else None
+    if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
+        print(f"error: --out must end in .csv or .parquet, got {out.name}", file=sys.stderr)
+        return 2
     df = load_corpus(args.path, progress=sys.stderr.isatty(), **corpus_options(args))
     print(describe(df, limit=args.limit))
-    if args.out:
-        out = Path(args.out)
-        if out.suffix.lower() == ".parquet":
-            df.to_parquet(out, index=False)
-        elif out.suffix.lower() == ".csv":
-            df.to_csv(out, index=False)
-        else:
-            print(f"error: --out must end in .csv or .parquet, got {out.name}", file=sys.stderr)
-            return 2
+    if out is not None:
+        try:
+            if out.suffix.lower() == ".parquet":
+                df.to_parquet(out, index=False)
+            else:
+                df.to_csv(out, index=False)
+        except OSError as exc:
+            print(f"error: cannot write {out}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
         print(f"wrote {len(df)} articles to {out}")
     return 0
 

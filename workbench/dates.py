@@ -74,6 +74,8 @@ class DateExpr:
     precision: str  # "day" | "month" | "year"
     year_stated: bool = False
     weekday_pinned: bool = False
+    month_day: tuple[int, int] | None = None  # (month, day) for day-precise calendar dates
+    weekday: int | None = None  # 0 = Monday, when the expression names one next to a date
 
 
 def find_dates(text: str, anchor: date | None = None, *, today: date | None = None
@@ -81,40 +83,53 @@ def find_dates(text: str, anchor: date | None = None, *, today: date | None = No
     """All dated expressions in ``text``, left to right, resolved against ``anchor``."""
     today = today or date.today()
     found: list[DateExpr] = []
-    taken: list[tuple[int, int]] = []
+    covered = bytearray(len(text) + 1)  # characters an earlier, more specific pattern took
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(m.start() < e and s < m.end() for s, e in taken):
-                continue  # an earlier, more specific pattern already covers these words
+            if any(covered[m.start():m.end()]):
+                continue
             expr = _resolve(kind, m, anchor, today)
             if expr is not None:
                 found.append(expr)
-                taken.append((m.start(), m.end()))
+                covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return sorted(found, key=lambda d: d.start)
 
 
-def infer_published(text: str, *, today: date | None = None) -> tuple[date, str] | None:
-    """The latest day-precise date the text states with its year (or a year the text pins), not
-    after today, and the words that gave it — or None.
+def infer_published(text: str, *, today: date | None = None,
+                    frame: tuple[int, int] | None = None) -> tuple[date, str] | None:
+    """The latest calendar day the text reports, not after today, and the words that gave it.
 
-    An article appears on or after the latest date it reports, so this is a lower bound that is
-    usually the publication day for news. Month-days without a year take the latest year the text
-    states, if it states one; a weekday next to a month-day pins the year itself.
+    An article appears on or after the latest date it reports, so this is a lower bound (for
+    news usually the day itself). Counted: days stated with their year ("May 16, 2025"); a
+    weekday next to a month-day ("Wednesday, November 12") when exactly one year fits among the
+    years the text states, or else among ``frame`` (first and last year of the corpus's known
+    dates; default the ten years before ``today``); a month-day without a year in the year of
+    an earlier stated day ("May 16, 2025 … as of November 13").
     """
     today = today or date.today()
     exprs = find_dates(text, None, today=today)
-    years = [d.date.year for d in exprs if d.year_stated and d.date and d.date <= today]
-    context_year = max(years) if years else None
+    full = [d.date for d in exprs if d.year_stated and d.precision == "day" and d.date
+            and d.date <= today]
+    stated = sorted({d.date.year for d in exprs if d.year_stated and d.date
+                     and d.date <= today})
+    lo, hi = frame or (today.year - 10, today.year)
+    window = stated or list(range(lo, hi + 1))
+    latest_full = max(full) if full else None
     best: tuple[date, str] | None = None
     for d in exprs:
-        if d.precision != "day":
+        when: date | None = None
+        if d.precision != "day" or d.month_day is None:
             continue
-        when = d.date
-        if when is None and context_year is not None:
-            when = _month_day_in_year(d.text, context_year)
-        if when is None or when > today:
-            continue
-        if best is None or when > best[0]:
+        if d.year_stated:
+            when = d.date
+        elif d.weekday is not None:
+            fits = [x for y in window if (x := _safe_date(y, *d.month_day)) is not None
+                    and x.weekday() == d.weekday and x <= today]
+            when = fits[0] if len(fits) == 1 else None
+        elif latest_full is not None:
+            x = _safe_date(latest_full.year, *d.month_day)
+            when = x if x is not None and latest_full <= x else None
+        if when is not None and when <= today and (best is None or when > best[0]):
             best = (when, d.text)
     return best
 
@@ -127,20 +142,24 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date) -> D
     span = (m.start(), m.end())
     if kind == "iso":
         d = _safe_date(int(g["year"]), int(g["mon"]), int(g["day"]))
-        return DateExpr(*span, text, d, "day", year_stated=True) if d else None
+        return DateExpr(*span, text, d, "day", year_stated=True,
+                        month_day=(int(g["mon"]), int(g["day"]))) if d else None
     if kind in ("month_day", "day_month"):
         month, day = _MONTHS[g["month"].rstrip(".").lower()], int(g["day"])
         if not 1 <= day <= 31 or _safe_date(2000, month, day) is None:
             return None  # "June 45": not a date
+        weekday = _WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
         if g.get("year"):
-            d = _parse(f"{month}/{day}/{g['year']}")
-            return DateExpr(*span, text, d, "day", year_stated=True) if d else None
-        if g.get("wd"):
-            d = _pin_year(month, day, _WEEKDAYS[g["wd"].lower()], anchor or today)
+            d = _parse(text) or _safe_date(int(g["year"]), month, day)
+            return DateExpr(*span, text, d, "day", year_stated=True, month_day=(month, day),
+                            weekday=weekday) if d else None
+        if weekday is not None:
+            d = _pin_year(month, day, weekday, anchor or today)
             if d is not None:
-                return DateExpr(*span, text, d, "day", weekday_pinned=True)
+                return DateExpr(*span, text, d, "day", weekday_pinned=True,
+                                month_day=(month, day), weekday=weekday)
         d = _month_day_near(month, day, anchor) if anchor else None
-        return DateExpr(*span, text, d, "day")
+        return DateExpr(*span, text, d, "day", month_day=(month, day), weekday=weekday)
     if kind == "month_year":
         d = _safe_date(int(g["year"]), _MONTHS[g["month"].rstrip(".").lower()], 1)
         return DateExpr(*span, text, d, "month", year_stated=True) if d else None
@@ -163,12 +182,13 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date) -> D
 
 @lru_cache(maxsize=4096)
 def _parse(expression: str) -> date | None:
-    # dateparser copes with the spelling zoo (ordinals, abbreviations, day-month order); the
-    # rules above decide which words are a date and which year is meant.
+    # dateparser reads the words as written (ordinals, abbreviations, weekday names, day-month
+    # order); the rules above decide which words are a date and which year is meant.
     import dateparser
 
     parsed = dateparser.parse(expression, languages=["en"],
-                              settings={"DATE_ORDER": "MDY", "STRICT_PARSING": True})
+                              settings={"STRICT_PARSING": True,
+                                        "PARSERS": ["absolute-time"]})
     return parsed.date() if parsed else None
 
 
@@ -196,14 +216,6 @@ def _month_day_near(month: int, day: int, anchor: date) -> date | None:
     if (anchor - d).days > 365 - FUTURE_DAYS:
         return _safe_date(anchor.year + 1, month, day)
     return d
-
-
-def _month_day_in_year(text: str, year: int) -> date | None:
-    for kind in ("month_day", "day_month"):
-        m = dict(_PATTERNS)[kind].search(text)
-        if m:
-            return _safe_date(year, _MONTHS[m["month"].rstrip(".").lower()], int(m["day"]))
-    return None
 
 
 def _relative(span: tuple[int, int], text: str, rel: str, anchor: date | None) -> DateExpr:

@@ -47,15 +47,18 @@ CREDIT_PATTERNS = (
     re.compile(r"^\(?(photo|photos|photograph|image|picture|video|illustration|credit|"
                r"фото|видео)\s*(by)?\s*[:：]\s*\S.*$", re.I),
     re.compile(r"^\(?(photo|image|picture|illustration)\s+by\s+\S.*$", re.I),
-    re.compile(r"^[A-Z][A-Za-z .&-]{1,40}/[A-Z][\w .'-]{1,60}$"),  # "REUTERS/Jonathan Ernst"
+    # An agency in capitals, a slash, a photographer: "REUTERS/Jonathan Ernst".
+    re.compile(r"^[A-Z][A-Z0-9 .&-]{1,30}/\s?[A-Z][\w.'-]*(\s[A-Z][\w.'-]*){0,3}$"),
 )
-COPYRIGHT = re.compile(r"^(©|\(c\)|copyright\b)\s*(\d{4}[-–]?\d{0,4})?\s*(?P<owner>[^|]*?)"
-                       r"\.?\s*(all rights reserved.*)?$", re.I)
+# A credit is short; a sentence that happens to start with "Image:" or hold a slash is not one.
+CREDIT_MAX_WORDS = 12
+COPYRIGHT = re.compile(r"^(©|\(c\)(?=\s*\d{4})|copyright\b)\s*(\d{4}[-–]?\d{0,4})?\s*"
+                       r"(?P<owner>[^|]*?)\.?\s*(\|.*|all rights reserved.*)?$", re.I)
 
 # Translation credits; the service names identify machine translation.
 TRANSLATION_PATTERNS = (
     re.compile(r"^(translation|translated|machine[- ]translated)(\s+from\s+\w+)?\s+by\s+"
-               r"(?P<who>.+?)\.?$", re.I),
+               r"(?P<who>[^,;:]{2,60}?)\.?$", re.I),
     re.compile(r"^переведено\s+(сервисом\s+)?[«\"“]?(?P<who>[^»\"”]+)[»\"”]?\.?$", re.I),
     re.compile(r"^this (article|text) (was|has been) (?P<who>machine)[- ]translated\b.*$", re.I),
 )
@@ -68,10 +71,15 @@ MACHINE_TRANSLATORS = {
 
 AUTHOR_MARKERS = frozenset({"author", "authors", "read more", "more from this author",
                             "written by", "by", "about the author", "editor"})
-BYLINE = re.compile(r"^by\s+(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){1,3})$", re.I)
+BYLINE = re.compile(r"^(?:By|BY)\s+(?P<name>[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){1,3})$")
 NAME_LINE = re.compile(r"^[A-Z][\w.'’-]+(\s+[A-Z][\w.'’-]+){1,3}$")
 
-TERMINAL = tuple(".!?…\"”»’')]:;")
+TERMINAL = tuple(".!?…\"”»’')]:;")  # a line ending so is not a headline
+SENTENCE_END = tuple(".!?…\"”»’')]")  # …and one ending so closes a paragraph
+# Lines that belong to lists, embeds and timelines, never to a glued headline list.
+_LIST_LINE = re.compile(r"^([-–—•*·▪]|\d{1,3}[.)]\s)|^[^:]{1,40}:\s|@\w|https?://|pic\.twitter",
+                        re.I)
+RELATED_MAX_LINES = 15
 _WORD = re.compile(r"\w+(?:[’'\-]\w+)*")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
@@ -111,12 +119,16 @@ def clean_text(text: str) -> Cleaned:
     out = Cleaned(text="")
 
     home = dominant_script(lines)
+    foreign = [bool(line) and (home != "LATIN" or not line.isascii())
+               and _other_script(line, home) for line in lines]
     for i, line in enumerate(lines):
-        if line and (home != "LATIN" or not line.isascii()) and _other_script(line, home):
+        _mark_line(i, line, lines, marks, out, foreign)
+    # Lines in another script are set aside, not dropped; a credit among them (the Russian
+    # machine-translation note) is both parsed and kept there.
+    for i, line in enumerate(lines):
+        if foreign[i] and marks[i] in (None, "translation-credit"):
             marks[i] = "other-script"
             out.aside.append(line)
-    for i, line in enumerate(lines):
-        _mark_line(i, line, lines, marks, out)
     _mark_section_label(lines, marks)
     _mark_author_block(lines, marks, out)
     _mark_related_headlines(lines, marks)
@@ -127,11 +139,12 @@ def clean_text(text: str) -> Cleaned:
     return out
 
 
-def _mark_line(i: int, line: str, lines: list[str], marks: list[str | None], out: Cleaned) -> None:
+def _mark_line(i: int, line: str, lines: list[str], marks: list[str | None], out: Cleaned,
+               foreign: list[bool]) -> None:
     if not line:
         return
     for pattern in TRANSLATION_PATTERNS:
-        m = pattern.match(line)
+        m = pattern.match(line) if count_words(line) <= CREDIT_MAX_WORDS else None
         if m:
             who = m["who"].strip()
             service = MACHINE_TRANSLATORS.get(who.casefold())
@@ -142,16 +155,29 @@ def _mark_line(i: int, line: str, lines: list[str], marks: list[str | None], out
     if marks[i]:
         return
     low = line.casefold()
+    short = count_words(line) <= CREDIT_MAX_WORDS
     if low in CHROME_LINES or any(p.match(line) for p in CHROME_PATTERNS):
         marks[i] = "chrome"
-    elif any(p.match(line) for p in CREDIT_PATTERNS):
+    elif short and not line.endswith(".") and any(p.match(line) for p in CREDIT_PATTERNS):
         marks[i] = "photo-credit"
         j = _previous_content(lines, i)
-        if j is not None and not marks[j] and _is_caption(lines[j]):
+        if j is not None and not marks[j] and not foreign[j] and _is_caption(lines[j]):
             marks[j] = "caption"
-    elif m := COPYRIGHT.match(line):
+    elif short and (m := COPYRIGHT.match(line)):
         marks[i] = "copyright"
-        out.copyright_owner = m["owner"].strip(" .,-–") or None
+        out.copyright_owner = _owner(m["owner"])
+
+
+_OWNER_NOISE = re.compile(r"^(?:(?:©|\(c\)|copyright|\d{4}(?:[-–]\d{2,4})?|by)\s*)+", re.I)
+_LEGAL_FORM = re.compile(r",?\s+(?:LLC|Inc|Ltd|Limited|GmbH|S\.A|plc|Corp)\.?$", re.I)
+
+
+def _owner(text: str) -> str | None:
+    """"Copyright © 2019 The Washington Times, LLC. Click here…" → "The Washington Times"."""
+    owner = _OWNER_NOISE.sub("", text.strip())
+    owner = re.split(r"\.\s|\s[|–—-]\s|\. *$", owner)[0]
+    owner = _LEGAL_FORM.sub("", owner).strip(" .,-–")
+    return owner or None
 
 
 def _mark_section_label(lines: list[str], marks: list[str | None]) -> None:
@@ -194,26 +220,30 @@ def _mark_author_block(lines: list[str], marks: list[str | None], out: Cleaned) 
 
 
 def _mark_related_headlines(lines: list[str], marks: list[str | None]) -> None:
-    """The outlet's list of other headlines glued after the article: a trailing run of two or
-    more headline-like lines (no closing punctuation) after text that ends sentences."""
+    """The outlet's list of other headlines glued after the article: a trailing run of two to
+    fifteen headline-like lines right after a paragraph that ends a sentence. List items,
+    "label: value" lines, embedded posts and links are content, never such a list."""
     run: list[int] = []
     for i in range(len(lines) - 1, -1, -1):
         if not lines[i] or marks[i]:
             continue
         if _is_headline_like(lines[i]):
             run.append(i)
-        else:
-            break
-    if len(run) < 2:
+            continue
+        if not lines[i].endswith(SENTENCE_END):
+            return  # the run follows a heading or a list intro ("…:"), so it is content
+        break
+    if not 2 <= len(run) <= RELATED_MAX_LINES:
         return
     kept = [ln for j, ln in enumerate(lines) if not marks[j] and j not in run and ln]
-    if sum(count_words(ln) for ln in kept) >= 40 and any(ln.endswith(TERMINAL) for ln in kept):
+    if sum(count_words(ln) for ln in kept) >= 40:
         for i in run:
             marks[i] = "related-headlines"
 
 
 def _is_headline_like(line: str) -> bool:
-    return not line.endswith(TERMINAL) and 3 <= count_words(line) <= 40
+    return (not line.endswith(TERMINAL) and 3 <= count_words(line) <= 40
+            and not _LIST_LINE.search(line))
 
 
 def _is_caption(line: str) -> bool:
@@ -236,9 +266,17 @@ def _script(ch: str) -> str | None:
     if ch.isascii():
         return "LATIN"
     name = unicodedata.name(ch, "")
-    return name.split(" ", 1)[0] if name else None
+    if not name:
+        return None
+    script = name.split(" ", 1)[0]
+    if script == "FULLWIDTH" and "LATIN" in name:
+        return "LATIN"
+    # Japanese mixes kanji and kana in every sentence; Korean may mix in hanja.
+    return _SCRIPT_GROUPS.get(script, script)
 
 
+_SCRIPT_GROUPS = {"CJK": "CJK", "HIRAGANA": "CJK", "KATAKANA": "CJK", "HANGUL": "CJK",
+                  "IDEOGRAPHIC": "CJK", "HALFWIDTH": "CJK"}
 _ASCII_NON_LETTERS = bytes(b for b in range(128) if not chr(b).isalpha())
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 

@@ -14,6 +14,8 @@ import hashlib
 import re
 from collections.abc import Sequence
 
+from collections import OrderedDict
+
 import numpy as np
 from pandas.util import hash_array
 
@@ -21,6 +23,7 @@ SHINGLE = 5
 NUM_PERM = 64
 LSH_THRESHOLD = 0.4  # candidate recall: pairs this Jaccard-similar are compared
 MIN_WORDS = 25       # shorter texts are compared exactly, never by shingles
+SHINGLE_CACHE = 4096  # texts whose shingles are kept for checking candidates
 _TOKEN = re.compile(r"\w+")
 _MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D, 0x27D4EB2F, 0x165667B1], dtype=np.uint64)
 
@@ -52,10 +55,24 @@ def find_duplicates(texts: Sequence[str], order: Sequence[int] | None = None,
             parent[hi] = lo
 
     exact: dict[bytes, int] = {}
+    cache: OrderedDict[int, np.ndarray] = OrderedDict()
+
+    def shingles_of(j: int) -> np.ndarray:
+        # Wire stories come in clusters, so the same candidates recur: keep recent ones.
+        if j in cache:
+            cache.move_to_end(j)
+            return cache[j]
+        found = cache[j] = _shingles(_TOKEN.findall(texts[j].casefold()))
+        if len(cache) > SHINGLE_CACHE:
+            cache.popitem(last=False)
+        return found
+
     base = MinHash(num_perm=NUM_PERM, hashfunc=_identity, seed=7)
     lsh = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=NUM_PERM)
     for i, text in enumerate(texts):
         tokens = _TOKEN.findall(text.casefold())
+        if not tokens:
+            continue  # an empty body is no story, and not a copy of another empty one
         key = hashlib.blake2b(" ".join(tokens).encode(), digest_size=16).digest()
         if key in exact:
             union(exact[key], i)
@@ -67,13 +84,21 @@ def find_duplicates(texts: Sequence[str], order: Sequence[int] | None = None,
         m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=base.permutations,
                     scheme=base.scheme)
         m.update_batch(shingles.tolist())
-        for j in lsh.query(m):
-            # Candidates are few: check them exactly rather than trust the estimate.
-            other = _shingles(_TOKEN.findall(texts[j].casefold()))
+        # Candidates are few: check them exactly rather than trust the estimate, and join only
+        # the best match, so a digest quoting two stories does not make them one story.
+        best, best_score = None, threshold
+        for j in sorted(lsh.query(m)):
+            other = shingles_of(j)
             shared = len(np.intersect1d(shingles, other, assume_unique=True))
-            if shared / min(len(shingles), len(other)) >= threshold:
-                union(j, i)
+            score = shared / min(len(shingles), len(other))
+            if score > best_score or (score == best_score and best is None):
+                best, best_score = j, score
+        if best is not None:
+            union(best, i)
         lsh.insert(i, m)
+        cache[i] = shingles
+        if len(cache) > SHINGLE_CACHE:
+            cache.popitem(last=False)
 
     out: list[int | None] = []
     for i in range(n):

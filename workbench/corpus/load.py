@@ -12,12 +12,12 @@ from typing import Any
 import pandas as pd
 
 from workbench import tables
-from workbench.corpus.clean import clean_text, count_words
+from workbench.corpus.clean import Cleaned, clean_text, count_words
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
-from workbench.read.files import CorpusError, find_files, read_file
+from workbench.read.files import CorpusError, display_path, find_files, read_file
 from workbench.read.records import Record, problem
-from workbench.read.sidecar import read_metadata, read_sources
+from workbench.read.sidecar import METADATA_NAME, read_metadata, read_sources
 
 __all__ = ["CorpusError", "load_corpus", "problems"]
 
@@ -53,20 +53,23 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
                           ".jsonl, .json, .csv, optionally .gz)")
 
     rows: list[dict[str, Any]] = []
+    used: set[tuple[Path, str]] = set()
     files = found.files
     if progress:
         from tqdm.auto import tqdm
 
         files = tqdm(files, desc="reading", unit="file", leave=False)
     for file in files:
-        for record in read_file(file, str(file), max_file_mb=max_file_mb, fields=fields,
-                                problems=issues):
-            _apply_sidecar(record, file, sidecars)
-            rows.append(_article(record, known, today))
+        for record in read_file(file, display_path(file), max_file_mb=max_file_mb,
+                                fields=fields, problems=issues):
+            _apply_sidecar(record, file, sidecars, used)
+            rows.append(_article(record, known))
+    issues += _unmatched_sidecar_rows(sidecars, used)
     if not rows:
         raise CorpusError(f"{found.root}: no article could be loaded "
                           f"({len(issues)} problem(s): {'; '.join(issues[:3])})", issues)
 
+    _infer_dates(rows, today)
     df = pd.DataFrame(rows)
     df = _unique_ids(df)
     if dedupe:
@@ -74,6 +77,9 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     if src is not None:
         df = _join_sources(df, src)
     df = tables.conform(df, "articles")
+    for col in df.columns[len(_CONTRACT):]:
+        if df[col].dtype == object:  # mixed types from datasets would not survive Parquet
+            df[col] = df[col].astype("string")
     df.attrs["problems"] = issues
     df.attrs["skipped"] = found.skipped
     return df
@@ -84,28 +90,13 @@ def problems(articles: pd.DataFrame) -> list[str]:
     return list(articles.attrs.get("problems", []))
 
 
-def _article(record: Record, known: dict[str, str], today: date | None) -> dict[str, Any]:
+def _article(record: Record, known: dict[str, str]) -> dict[str, Any]:
+    """One articles-table row: clean the body, infer what the metadata lacks (except a date
+    from the text, which waits for the whole corpus: see ``_infer_dates``)."""
     body = record.body if record.body is not None else record.raw_text
     cleaned = clean_text(body)
-    lines = cleaned.text.split("\n")
+    text = _infer_missing(record, cleaned, known, body)
     warnings = list(record.warnings)
-    text = cleaned.text
-    if record.title is None:
-        title, source, index = infer_title(lines)
-        record.set("title", title, source)
-        if index is not None:  # the headline line is the title, not body text
-            text = "\n".join(lines[index + 1:]).strip()
-    if record.outlet is None:
-        outlet, source = infer_outlet(text, record.url, cleaned.copyright_owner, known, raw=body)
-        record.set("outlet", outlet, source)
-    elif record.outlet.casefold() in known:
-        record.outlet = known[record.outlet.casefold()]
-    if record.published is None and (d := url_date(record.url)) is not None:
-        record.set("published", d, "url")
-    evidence = None
-    if record.published is None:
-        published, source, evidence = infer_date(text, today)
-        record.set("published", published, source)
     if not text:
         warnings.append("no article text left after cleaning")
     return {
@@ -117,7 +108,7 @@ def _article(record: Record, known: dict[str, str], today: date | None) -> dict[
         "title_source": record.title_source or "unknown",
         "published": pd.Timestamp(record.published) if record.published else pd.NaT,
         "published_source": record.published_source or "unknown",
-        "published_evidence": evidence,
+        "published_evidence": None,
         "url": record.url,
         "author": record.author or cleaned.author,
         "language": detect_language(text),
@@ -133,27 +124,74 @@ def _article(record: Record, known: dict[str, str], today: date | None) -> dict[
     }
 
 
+def _infer_missing(record: Record, cleaned: Cleaned, known: dict[str, str], body: str) -> str:
+    """Fill title, outlet and URL date from the text where the metadata has none; return the
+    body text (without the headline line when that became the title)."""
+    text = cleaned.text
+    if record.title is None:
+        lines = text.split("\n")
+        title, source, index = infer_title(lines)
+        record.set("title", title, source)
+        if index is not None:  # the headline line is the title, not body text
+            text = "\n".join(lines[index + 1:]).strip()
+    if record.outlet is None:
+        outlet, source = infer_outlet(text, record.url, cleaned.copyright_owner, known, raw=body)
+        record.set("outlet", outlet, source)
+    elif record.outlet.casefold() in known:
+        record.outlet = known[record.outlet.casefold()]
+    if record.published is None and (d := url_date(record.url)) is not None:
+        record.set("published", d, "url")
+    return text
+
+
+def _infer_dates(rows: list[dict[str, Any]], today: date | None) -> None:
+    """Publication dates from the text for the rows that have none.
+
+    The corpus's known dates bound which year a weekday may pin ("Wednesday, November 12"): a
+    folder of 2015 articles does not get 2025 dates.
+    """
+    years = [r["published"].year for r in rows if not pd.isna(r["published"])]
+    frame = (min(years) - 1, max(years) + 1) if years else None
+    for r in rows:
+        if pd.isna(r["published"]) and r["text"]:
+            published, source, evidence = infer_date(r["text"], today, frame)
+            if published is not None:
+                r.update(published=pd.Timestamp(published), published_source=source,
+                         published_evidence=evidence)
+
+
 def _content_id(record: Record) -> str:
-    digest = hashlib.sha256(f"{record.title or ''}\x1f{record.raw_text}".encode("utf-8",
-                                                                               "surrogatepass"))
-    return digest.hexdigest()[:16]
+    # The raw content only: correcting a title in metadata.csv must not change the id.
+    return hashlib.sha256(record.raw_text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def _apply_sidecar(record: Record, file: Path,
-                   sidecars: dict[Path, dict[str, dict[str, object]]]) -> None:
-    for folder, entries in sidecars.items():
+                   sidecars: dict[Path, dict[str, dict[str, object]]],
+                   used: set[tuple[Path, str]]) -> None:
+    """Apply the nearest metadata.csv row naming ``file`` (by its path relative to the
+    sidecar's folder) to the record."""
+    for folder in sorted(sidecars, key=lambda f: len(f.parts), reverse=True):
         try:
             rel = file.relative_to(folder).as_posix()
         except ValueError:
             continue
-        values = entries.get(rel) or entries.get(file.name)
-        if not values:
+        values = sidecars[folder].get(rel)
+        if values is None:
             continue
+        used.add((folder, rel))
         for key, value in values.items():
             if key in ("outlet", "published", "title", "url", "author"):
                 record.set(key, value, "sidecar")
             else:
                 record.extra[key] = value
+        return
+
+
+def _unmatched_sidecar_rows(sidecars: dict[Path, dict[str, dict[str, object]]],
+                            used: set[tuple[Path, str]]) -> list[str]:
+    return [problem(folder / METADATA_NAME, f"row for '{rel}' matches no article file")
+            for folder, entries in sidecars.items() for rel in entries
+            if (folder, rel) not in used]
 
 
 def _unique_ids(df: pd.DataFrame) -> pd.DataFrame:

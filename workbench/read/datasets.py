@@ -35,85 +35,132 @@ def is_dataset(path: Path) -> bool:
     return name.endswith(DATASET_SUFFIXES)
 
 
+MAX_RECORD_PROBLEMS = 20
+"""Record-level problems listed per file; beyond that one line counts the rest (a CSV that is
+not an article table would otherwise list every row)."""
+
+
 def read_dataset(path: Path, display: str, fields: Mapping[str, str | Sequence[str]] | None = None,
                  problems: list[str] | None = None) -> Iterator[Record]:
     """Yield one Record per usable record; each bad record adds one line to ``problems``."""
     problems = problems if problems is not None else []
     keys = _field_keys(fields)
     name = path.name.lower().removesuffix(".gz")
+    local: list[str] = []
+    n_records = 0
     try:
+        if path.stat().st_size == 0:
+            problems.append(problem(display, "empty file"))
+            return
         if name.endswith((".jsonl", ".ndjson")):
-            rows = _jsonl_rows(path, display, problems)
+            rows = _jsonl_rows(path, display, local)
         elif name.endswith(".json"):
-            rows = _json_rows(path)
+            rows = _json_rows(path, keys)
         else:
-            rows = _csv_rows(path, "\t" if name.endswith(".tsv") else ",")
+            rows = _csv_rows(path, display, keys, "\t" if name.endswith(".tsv") else None)
         for locator, row in rows:
-            rec = _record(f"{display}:{locator}", row, keys, problems)
+            n_records += 1
+            rec = _record(f"{display}:{locator}", row, keys, local)
             if rec is not None:
                 yield rec
     except (OSError, EOFError, gzip.BadGzipFile, DecodeError, ValueError, csv.Error) as exc:
         # A truncated .gz or a broken JSON array: keep what was read, say where it stopped.
-        problems.append(problem(display, f"stopped reading: {_reason(exc)}"))
+        local.append(problem(display, f"stopped reading: {_reason(exc)}"))
+    finally:
+        problems.extend(local[:MAX_RECORD_PROBLEMS])
+        if len(local) > MAX_RECORD_PROBLEMS:
+            problems.append(problem(display, f"{len(local) - MAX_RECORD_PROBLEMS} more record "
+                                    f"problems not listed ({n_records} records read)"))
+
+
+class FieldError(ValueError):
+    """A field mapping names a field the loader does not know."""
 
 
 def _field_keys(fields: Mapping[str, str | Sequence[str]] | None) -> dict[str, tuple[str, ...]]:
     keys = dict(DEFAULT_FIELDS)
     for name, value in (fields or {}).items():
         if name not in keys:
-            raise ValueError(f"unknown field '{name}' in fields=; known: {', '.join(keys)}")
+            raise FieldError(f"unknown field '{name}' in the field mapping (--field/fields=); "
+                             f"known: {', '.join(keys)}")
         keys[name] = (value,) if isinstance(value, str) else tuple(value)
     return keys
 
 
-def _open_text(path: Path) -> io.TextIOBase:
-    raw = gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
-    return io.TextIOWrapper(raw, encoding="utf-8", errors="strict", newline="")
+def _open_binary(path: Path):
+    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
 def _jsonl_rows(path: Path, display: str, problems: list[str]) -> Iterator[tuple[str, Any]]:
-    with _open_text(path) as fh:
-        lineno = 0
-        while True:
+    # Line by line in bytes, so one line in a stray encoding costs that line only and the
+    # line numbers stay true.
+    with _open_binary(path) as fh:
+        for lineno, raw in enumerate(fh, start=1):
+            if not raw.strip():
+                continue
             try:
-                line = fh.readline()
+                line = raw.decode("utf-8-sig" if lineno == 1 else "utf-8")
             except UnicodeDecodeError:
-                lineno += 1
-                problems.append(problem(f"{display}:{lineno}", "not UTF-8 text; record skipped"))
-                continue
-            if not line:
-                return
-            lineno += 1
-            if not line.strip():
-                continue
+                try:
+                    line, encoding = decode_bytes(raw)
+                except DecodeError as exc:
+                    problems.append(problem(f"{display}:{lineno}", f"{exc}; record skipped"))
+                    continue
+                problems.append(problem(f"{display}:{lineno}", f"not UTF-8; read as {encoding}"))
             try:
                 yield str(lineno), json.loads(line)
             except json.JSONDecodeError as exc:
-                what = "truncated" if not line.endswith("\n") else "invalid"
+                what = "truncated" if not raw.endswith(b"\n") else "invalid"
                 problems.append(problem(f"{display}:{lineno}",
                                         f"{what} JSON ({exc.msg} at column {exc.colno}); "
                                         "record skipped"))
 
 
-def _json_rows(path: Path) -> Iterator[tuple[str, Any]]:
-    with _open_text(path) as fh:
-        data = json.load(fh)
-    if isinstance(data, dict):  # {"articles": [...]} / {"data": [...]} wrappers
-        lists = [v for v in data.values() if isinstance(v, list)]
-        data = lists[0] if len(lists) == 1 else [data]
+_WRAPPERS = ("articles", "data", "items", "records", "results", "documents", "docs")
+
+
+def _read_text(path: Path) -> str:
+    with _open_binary(path) as fh:
+        data = fh.read()
+    return decode_bytes(data)[0]
+
+
+def _json_rows(path: Path, keys: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, Any]]:
+    data = json.loads(_read_text(path))
+    if isinstance(data, dict):
+        lowered = {str(k).lower(): v for k, v in data.items()}
+        if any(k in lowered for k in keys["text"]):
+            data = [data]  # one article saved as one object
+        else:
+            wrapped = [lowered[k] for k in _WRAPPERS if isinstance(lowered.get(k), list)]
+            lists = wrapped or [v for v in data.values()
+                                if isinstance(v, list) and v and isinstance(v[0], dict)]
+            if len(lists) != 1:
+                raise ValueError("JSON object holds no article text and no single list of "
+                                 "articles")
+            data = lists[0]
     if not isinstance(data, list):
         raise ValueError("JSON is neither a list of articles nor an object holding one")
     for i, row in enumerate(data):
         yield f"[{i}]", row
 
 
-def _csv_rows(path: Path, delimiter: str) -> Iterator[tuple[str, Any]]:
-    data = path.read_bytes()
-    if path.name.lower().endswith(".gz"):
-        data = gzip.decompress(data)
-    text, _ = decode_bytes(data)
+def _csv_rows(path: Path, display: str, keys: dict[str, tuple[str, ...]],
+              delimiter: str | None) -> Iterator[tuple[str, Any]]:
+    text = _read_text(path)
+    if delimiter is None:
+        try:  # "," in most exports, ";" where the comma is the decimal mark
+            delimiter = csv.Sniffer().sniff(text[:20_000], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
     csv.field_size_limit(sys.maxsize)  # article bodies are far longer than csv's 128 kB default
-    for i, row in enumerate(csv.DictReader(io.StringIO(text), delimiter=delimiter), start=2):
+    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    columns = [str(c).strip().lower() for c in reader.fieldnames or []]
+    if not any(k in columns for k in keys["text"]):
+        raise ValueError(f"no article text column (looked for {', '.join(keys['text'])}; "
+                         f"columns are {', '.join(columns[:12]) or 'none'}); use --field "
+                         "text=COLUMN")
+    for i, row in enumerate(reader, start=2):
         yield str(i), row
 
 
@@ -158,6 +205,4 @@ def _reason(exc: BaseException) -> str:
         return "compressed file ends early (truncated download?)"
     if isinstance(exc, json.JSONDecodeError):
         return f"invalid JSON at line {exc.lineno} column {exc.colno} ({exc.msg})"
-    if isinstance(exc, UnicodeDecodeError):
-        return "not UTF-8 text"
     return str(exc) or type(exc).__name__

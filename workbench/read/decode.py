@@ -42,6 +42,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     for magic, what in _MAGIC:
         if data.startswith(magic):
             raise DecodeError(f"binary file ({what}), not text")
+    if b"\x00" in data[:4096] and (guess := _bomless_utf16(data)):
+        return guess
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:
@@ -50,17 +52,51 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         if _looks_binary(text):
             raise DecodeError("binary data (control characters throughout), not text")
         return text, "utf-8"
-    # NULs without a BOM: either BOM-less UTF-16 (detection handles it) or binary.
-    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    matches = charset_normalizer.from_bytes(data[:200_000])
+    best = matches.best()
     if best is None or best.encoding is None:
         raise DecodeError("binary or undecodable data (no text encoding fits)")
+    encoding = _prefer_western(best, matches)
     try:
-        text = data.decode(best.encoding)
+        text = data.decode(encoding)
     except (UnicodeDecodeError, LookupError):
-        raise DecodeError(f"looked like {best.encoding} but does not decode as it") from None
+        raise DecodeError(f"looked like {encoding} but does not decode as it") from None
     if _looks_binary(text):
         raise DecodeError("binary data (control characters throughout), not text")
-    return text, best.encoding
+    return text, encoding
+
+
+# Single-byte Central European code pages that detection confuses with Western cp1252 on
+# short texts ("naïve" read as "naďve").
+_CENTRAL = {"cp1250", "iso8859_2", "iso8859_3", "iso8859_16", "mac_latin2", "cp1257",
+            "iso8859_4", "iso8859_13", "iso8859_10"}
+_WESTERN = ("cp1252", "latin_1", "iso8859_15")
+
+
+def _prefer_western(best: object, matches: object) -> str:
+    if best.encoding not in _CENTRAL:
+        return best.encoding
+    for m in matches:
+        if m.encoding in _WESTERN and m.chaos <= best.chaos + 0.02:
+            return m.encoding
+    return best.encoding
+
+
+def _bomless_utf16(data: bytes) -> tuple[str, str] | None:
+    """UTF-16 without a byte-order mark: NULs on every other byte (the high byte of ASCII)."""
+    sample = data[:4096]
+    even = sample[0::2].count(0)
+    odd = sample[1::2].count(0)
+    half = len(sample) // 2 or 1
+    for encoding, nuls in (("utf-16-le", odd), ("utf-16-be", even)):
+        if nuls > half * 0.3:
+            try:
+                text = data.decode(encoding)
+            except UnicodeDecodeError:
+                continue
+            if not _looks_binary(text):
+                return text, encoding
+    return None
 
 
 def _looks_binary(text: str) -> bool:

@@ -55,7 +55,7 @@ def find_files(path: str | Path) -> Found:
         return Found(root=root.parent, files=[root])
     found = Found(root=root)
     for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        dirnames[:] = sorted((d for d in dirnames if not d.startswith(".")), key=_natural)
         for name in sorted(filenames, key=_natural):
             p = Path(dirpath, name)
             if name.startswith("."):
@@ -66,11 +66,11 @@ def find_files(path: str | Path) -> Found:
             elif lower == SOURCES_NAME and Path(dirpath) == root:
                 found.sources = p
             elif _DOC_NAMES.search(name):
-                found.skipped.append(f"{p}: documentation file, not an article")
+                found.skipped.append(f"{display_path(p)}: documentation file, not an article")
             elif lower.endswith(TEXT_SUFFIXES + HTML_SUFFIXES) or is_dataset(p):
                 found.files.append(p)
             else:
-                found.skipped.append(f"{p}: unsupported file type "
+                found.skipped.append(f"{display_path(p)}: unsupported file type "
                                      f"'{''.join(p.suffixes) or name}'; skipped")
     return found
 
@@ -113,10 +113,17 @@ def read_file(path: Path, display: str, *, max_file_mb: float,
         record = read_html(display, text)
     else:
         record = read_text(display, text)
-    if encoding not in ("utf-8", "ascii"):
+    if encoding not in ("utf-8", "utf-8-sig", "ascii"):
         # Detected, not declared: worth a look if the text reads oddly.
         record.warnings.append(f"not UTF-8; decoded as {encoding}")
     yield record
+
+
+def display_path(path: Path) -> str:
+    """A path as text that survives every table and message: file names that are not valid
+    UTF-8 (a cp1251 archive unpacked on Linux) get backslash escapes, line breaks are shown."""
+    raw = os.fsencode(path)
+    return raw.decode("utf-8", "backslashreplace").replace("\n", "\\n").replace("\r", "\\r")
 
 
 def _natural(name: str) -> list[object]:

@@ -45,6 +45,7 @@ def problem(path: object, message: str) -> str:
 
 
 MIN_YEAR, MAX_YEAR = 1800, 2100
+_NUMERIC = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})[./-](\d{2,4})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:$|[T\s])")
 
 
@@ -70,9 +71,19 @@ def parse_date_value(value: Any) -> date | None:
         except ValueError:
             raise ValueError(f"'{text}' is not a valid date") from None
     else:
+        numeric = _NUMERIC.match(text)
+        if numeric and int(numeric[1]) <= 12 and int(numeric[2]) <= 12 \
+                and numeric[1] != numeric[2]:
+            raise ValueError(f"'{text}' is ambiguous (day/month or month/day?); write it as "
+                             "YYYY-MM-DD")
         import dateparser  # only for non-ISO spellings datasets use ("May 6, 2014", RFC 2822…)
 
-        found = dateparser.parse(text, languages=["en"], settings={"STRICT_PARSING": True})
+        # Absolute dates only: "yesterday" or "3 days ago" in metadata says nothing without
+        # the moment it was written.
+        order = "DMY" if numeric and int(numeric[1]) > 12 else "MDY"
+        found = dateparser.parse(text, languages=["en"], settings={
+            "STRICT_PARSING": True, "PARSERS": ["timestamp", "absolute-time"],
+            "DATE_ORDER": order})
         if found is None:
             raise ValueError(f"'{text}' is not a recognisable date")
         parsed = found.date()

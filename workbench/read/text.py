@@ -9,9 +9,10 @@ import yaml
 
 from workbench.read.records import Record, parse_date_value
 
-_HEADER = re.compile(r"^\ufeff?[ \t]*date[ \t]+(?P<date>\S+)[ \t]+(?P<title>\S.*?)\s*$")
-_FRONT_MATTER = re.compile(r"^\ufeff?---[ \t]*\r?\n(?P<yaml>.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|$)",
-                           re.DOTALL)
+# The date starts with a digit, so "date night ideas…" stays a title of its own.
+_HEADER = re.compile(r"^\ufeff?[ \t]*date[ \t]+(?P<date>\d\S*)(?:[ \t]+(?P<title>\S.*?))?\s*$")
+_FRONT_MATTER = re.compile(
+    r"^\ufeff?---[ \t]*\r?\n(?:(?P<yaml>.*?)\r?\n)?(?:---|\.\.\.)[ \t]*(?:\r?\n|$)", re.DOTALL)
 
 # Front-matter keys people use, by the field they mean (first present wins).
 FRONT_MATTER_KEYS = {
@@ -45,7 +46,7 @@ def _from_front_matter(path: str, text: str, fm: re.Match[str]) -> Record:
     record = Record(path=path, raw_text=text)
     record.body = text[fm.end():]
     try:
-        meta = yaml.safe_load(fm["yaml"]) or {}
+        meta = yaml.safe_load(fm["yaml"] or "") or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""

@@ -1,0 +1,536 @@
+"""Quote attribution: who is quoted saying what, in one annotated article.
+
+Surface patterns find quotations and attribution tails; the dependency parse links a speech verb
+to its subject and reported clause, in UD (``nsubj obj ccomp``) or ClearNLP (``nsubj dobj``)
+labels. Speech verbs inside a quotation are the quoted person's words and never start a row.
+1. Quotations: marks paired in a paragraph (“…” «…» "…"; an opening mark pairs with the last
+   closing mark before the next opening one, so a stray mark inside is tolerated); ‘…’/'…' of
+   several words at word boundaries ("Ukraine's" is no quote); dash paragraphs (`— …," he said.`).
+2. Direct, trailing: after a quotation, the first speech verb before any finite verb or stop, its
+   speaker between (`“…,” Zelensky told`) or after it (`said Peskov`); after a full stop not a
+   verb with its own clause (`“….” Polishchuk added that…` is a new statement).
+3. Direct, leading: a speech verb before the opening mark that governs the quoted words (up to
+   four heads up), or one a few words before it, ending in `,` `:` or `that`; not for a name
+   or title in marks (“Zapad-2025”). An unclosed mark runs to the paragraph's end.
+4. Continuation: an unattributed quotation in the sentence after an attributed one, same
+   paragraph (`"…," Polishchuk stated. "…"`), has its speaker.
+5. Indirect, forward: a speech verb with a clause after it (ccomp or that-clause; `urged X to …`);
+   not a noun's clause (`warned against optimism that…`), not negated, not passive.
+6. Indirect, inverted: `<clause with a finite verb>, <speaker> <verb> [to Izvestia].`
+7. Speaker: the subject's mention, or a PERSON mention in apposition ("Kremlin spokesman Dmitry
+   Peskov"); else the name just before the verb, past a ", who …," aside; else the speaker of a
+   governing verb (`…, emphasizing that`); else the subject as written ("Experts"), with a
+   knowledge-base id if it has one. `X quoted Y as saying` is Y's. he/she: the last PERSON
+   speaker named within four sentences, else the latest PERSON mention outside quotations (its
+   sentence's subject first); they: the last speaker within four sentences. Rows without a
+   speaker are dropped; a verb with a direct quotation gives no indirect row.
+Verbs are lemmas in British spelling (`emphasise`, `criticise`), as ``tables.py`` shows.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass
+from typing import Any
+
+SPEECH_VERBS: frozenset[str] = frozenset("""
+say tell add stress emphasise emphasize note state claim warn insist confirm announce suggest
+argue explain declare believe urge accuse deny inform write quote comment reply ask draw allege
+maintain demand promise pledge vow assert reiterate recall acknowledge admit assure report respond
+answer remark observe predict conclude underline underscore highlight mention reveal concede
+contend complain threaten caution criticise criticize recommend think hint point tweet
+""".split())
+_IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "written": "write",
+              "drew": "draw", "drawn": "draw", "thought": "think"}
+_SUBJ, _OBJ = {"nsubj"}, {"obj", "dobj", "iobj", "dative"}
+_ADDRESSED = {"tell", "inform", "assure", "warn", "ask", "draw", "urge"}  # "told Izvestia"
+_NAME_DEPS = {"appos", "flat", "flat:name", "compound", "nmod:desc", "nmod", "nn"}
+_MODIFIER_DEPS = {"acl", "amod", "nmod", "compound", "acl:relcl", "relcl"}
+_PASSIVE_DEPS = {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass", "obl:agent", "agent"}
+_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
+_TEMPORAL = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday
+night morning evening afternoon week weekend month year day time""".split())
+_CLAUSE_NOUNS = frozenset("""fact hope idea possibility notion claim belief view assumption
+optimism pessimism fear concern risk danger report news rumour rumor sign evidence impression
+expectation promise assurance warning threat suggestion demand proposal condition confidence
+doubt allegation accusation""".split())  # nouns with their own that-clause
+_PLACE_PREPS = {"in", "at", "during", "on", "after", "before"}  # "said in a statement that"
+_RELATIVE = {"who", "which", "whose"}
+_ASIDE = _RELATIVE | {"a", "an", "the"}
+_PRONOUNS, _HE = {"he", "she", "they"}, {"he", "she"}  # not "it": mostly "it is worth …"
+_OPENERS, _CLOSERS, _STOPS = "“«„", "”»", {".", "!", "?", ";"}
+_LOOK = 4  # sentences within which "he"/"they" means the last speaker
+_MAX_CLAUSE = 250  # tokens: keeps run-on "sentences" (lists, bad splits) linear
+
+
+@dataclass
+class _Span:
+    start: int  # the quoted words, trimmed
+    end: int
+    open: int  # opening mark or dash
+    close: int  # just past the closing mark or the dash quotation's separator
+    para: int
+    tail: bool  # is there text after it in the paragraph (an attribution may follow)?
+    ends: bool = False  # do the quoted words end a sentence?
+
+
+@dataclass
+class _Found:
+    verb: Any
+    start: int
+    end: int
+    kind: str
+    speaker: Any  # ("mention", row) | ("pron", token) | ("np", text) | None
+
+
+def doc_quotes(doc: Any, mentions: list[dict], kb: Any, starts: list[int] | None = None
+               ) -> list[dict]:
+    """Quote rows (the ``quotes`` table without ``article_id``) for one annotated Doc.
+
+    ``mentions`` are the Doc's mention rows, ``starts`` its sentence start offsets. A Doc
+    without a dependency parse (the rules-only fallback) has no quotes.
+    """
+    if not len(doc) or not doc.has_annotation("DEP"):
+        return []
+    return _Article(doc, mentions, kb, starts).rows()
+
+
+def quote_spans(text: str) -> list[_Span]:
+    """The quotations in ``text`` (rule 1), in order."""
+    spans: list[_Span] = []
+    pos = 0
+    for para, line in enumerate(text.split("\n")):
+        spans += _dash_span(line, pos, para) or _mark_spans(line, pos, para)
+        pos += len(line) + 1
+    return spans
+
+
+_MARK = re.compile(r'[“”«»„"]')
+_SINGLE = re.compile(r"(?<![\w’'])[‘'](?=\w)(.{1,300}?\S)[’'](?![\w’'])")
+_NONSPACE = re.compile(r"\S")
+
+
+def _mark_spans(line: str, pos: int, para: int) -> list[_Span]:
+    marks = []  # (index, is_opener); a straight mark opens after a space or bracket
+    for m in _MARK.finditer(line):
+        i, c = m.start(), m.group()
+        before, after = line[i - 1:i] or " ", line[i + 1:i + 2] or " "
+        if c != '"':
+            marks.append((i, c in _OPENERS))
+        elif not (before.isspace() and after.isspace()):
+            marks.append((i, before.isspace() or before in "([{—–-/"))
+    spans = []
+    nxt = len(marks)  # the next opening mark (scanning backwards): only closers lie between
+    for k in range(len(marks) - 1, -1, -1):
+        i, opener = marks[k]
+        if not opener:
+            continue
+        if nxt - 1 > k:  # the last closing mark before the next opening one
+            close = marks[nxt - 1][0]
+            spans.append(_make_span(line, pos, para, i, i + 1, close, close + 1))
+        elif nxt == len(marks):  # unclosed: the quotation goes on in the next paragraph
+            spans.append(_make_span(line, pos, para, i, i + 1, len(line), len(line)))
+        nxt = k
+    spans.reverse()
+    opens = [s.open - pos for s in spans]
+    for m in _SINGLE.finditer(line):
+        k = bisect_right(opens, m.start()) - 1
+        if " " in m.group(1) and not (k >= 0 and spans[k].close - pos > m.start()):
+            spans.append(_make_span(line, pos, para, m.start(), m.start(1), m.end(1), m.end()))
+    return sorted(spans, key=lambda s: s.open)
+
+
+def _make_span(line: str, pos: int, para: int, open_: int, a: int, b: int, close: int) -> _Span:
+    inner = line[a:b]
+    a += len(inner) - len(inner.lstrip())
+    inner = inner.strip().rstrip(",").rstrip()
+    return _Span(pos + a, pos + a + len(inner), pos + open_, pos + close, para,
+                 bool(inner and _NONSPACE.search(line, close)), inner[-1:] in ".…!?")
+
+
+_DASH_START = re.compile(r"\s*[—–-]\s+")
+_DASH_TAIL = re.compile(r"[,!?.…]?\s*[\"”»]\s+|,\s+[—–-]\s+")
+
+
+def _dash_span(line: str, pos: int, para: int) -> list[_Span]:
+    head = _DASH_START.match(line)
+    tails = list(_DASH_TAIL.finditer(line, head.end())) if head else []
+    if not tails:
+        return []
+    m = tails[-1]  # the attribution follows the last separator
+    inner = line[head.end():m.start()].rstrip().rstrip(",")
+    inner += m.group()[0] if m.group()[0] in ".!?…" else ""
+    return [_Span(pos + head.end(), pos + head.end() + len(inner), pos + head.start(),
+                  pos + m.end(), para, True)]
+
+
+class _Article:
+    """One Doc and its lookups, built once; every pass is linear in the Doc's length."""
+
+    def __init__(self, doc: Any, mentions: list[dict], kb: Any, starts: list[int] | None):
+        self.doc, self.kb, self.text = doc, kb, doc.text
+        self.starts = starts if starts is not None else [s.start_char for s in doc.sents]
+        self.spans = quote_spans(self.text)
+        self.idx = [t.idx for t in doc]
+        self.quoted = [False] * (len(doc) + 1)
+        for s in self.spans:
+            for i in range(self._tok(s.start), self._tok(s.end)):
+                self.quoted[i] = True
+        self.mentions = sorted(mentions, key=lambda m: m["start"])
+        self.m_starts = [m["start"] for m in self.mentions]
+        self.persons = [m for m in self.mentions
+                        if m["type"] == "PERSON" and not self.quoted[self._tok(m["start"])]]
+        self.p_starts = [m["start"] for m in self.persons]
+
+    def _tok(self, char: int) -> int:
+        return bisect_left(self.idx, char)
+
+    def sent(self, char: int) -> int:
+        return bisect_right(self.starts, char) - 1
+
+    def mention_at(self, tok: Any) -> dict | None:
+        k = bisect_right(self.m_starts, tok.idx) - 1
+        return self.mentions[k] if k >= 0 and self.mentions[k]["end"] > tok.idx else None
+
+    def rows(self) -> list[dict]:
+        found: list[_Found] = []
+        last: tuple[_Found, _Span] | None = None
+        for span in self.spans:
+            hit = self._tail(self._tok(span.close), span.ends) if span.tail else None
+            if hit is None and (verb := self._leading(span)) is not None:
+                hit = (verb, self.speaker_of(verb))
+            if hit is None and last and self._continues(*last, span):
+                hit = (last[0].verb, last[0].speaker)
+            if hit:
+                last = (_Found(hit[0], span.start, span.end, "direct", hit[1]), span)
+                found.append(last[0])
+        direct = {f.verb.i for f in found}
+        for tok in self.doc:
+            if tok.i not in direct and not self.quoted[tok.i] and speech_lemma(tok):
+                if where := self._forward(tok):
+                    found.append(_Found(tok, *where, "indirect", self.speaker_of(tok)))
+                elif where := self._inverted(tok):
+                    found.append(_Found(tok, *where[:2], "indirect", where[2]))
+        found.sort(key=lambda f: (f.verb.i, f.start))
+        return self._resolve(found)
+
+    def _continues(self, f: _Found, prev: _Span, span: _Span) -> bool:
+        between = self.text[prev.close:span.open]
+        return (prev.para == span.para and self.sent(span.open) - self.sent(f.verb.idx) <= 1
+                and not any(c in between for c in _OPENERS + '"'))
+
+    # ── direct ──
+    def _tail(self, i: int, ends: bool) -> tuple[Any, Any] | None:
+        """The speech verb and speaker of an attribution starting at token ``i`` (rule 2)."""
+        doc = self.doc
+        if i >= len(doc) or doc[i].pos_ in ("CCONJ", "SCONJ") or doc[i].lower_ in _RELATIVE:
+            return None
+        for j in range(i, min(len(doc), i + 40)):
+            tok = doc[j]
+            if tok.text in _STOPS or self.quoted[j] or self.sent(tok.idx) != self.sent(
+                    doc[i].idx):
+                return None
+            if speech_lemma(tok, lenient=True):
+                if ends and self._forward(tok):
+                    return None
+                subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.i >= i), None)
+                who = (self._from_token(subj, tok) if subj is not None
+                       else self._speaker_between(i, j) or self._named_after(tok))
+                return (tok, who) if who else None
+            if _finite(tok) or tok.text in _OPENERS:
+                return None
+        return None
+
+    def _speaker_between(self, i: int, j: int) -> Any:
+        toks = [t for t in self.doc[i:j] if not (t.is_punct or t.is_space)]
+        ments = [m for m in map(self.mention_at, toks) if m]
+        if best := next((m for m in ments if m["type"] == "PERSON"), ments[0] if ments else None):
+            return ("mention", best)
+        if pron := next((t for t in toks if t.lower_ in _PRONOUNS), None):
+            return ("pron", pron)
+        words = self.doc[i:j].text.split(",")[0].strip(" \"”»—–-") if toks else ""
+        return ("np", words) if words else None
+
+    def _named_after(self, verb: Any) -> Any:
+        for t in self.doc[verb.i + 1:verb.i + 7]:  # "…," said Kremlin spokesman Dmitry Peskov
+            if t.is_punct:
+                break
+            if (m := self.mention_at(t)) and m["type"] in ("PERSON", "ORG"):
+                return ("mention", m)
+        return None
+
+    def _leading(self, span: _Span) -> Any:
+        """A speech verb before the opening mark that introduces the quotation (rule 3)."""
+        a, b = self._tok(span.start), self._tok(span.end)
+        words = [t for t in self.doc[a:b] if t.is_alpha or t.like_num]
+        if len(words) < 2 or all(t.pos_ in ("PROPN", "NUM") for t in words):
+            return None  # a name or title in marks: “Zapad-2025”, “Fox News Sunday”
+        for t in self.doc[a:b]:
+            h = t.head
+            for _ in range(4 if not a <= h.i < b else 0):
+                if self.quoted[h.i]:
+                    break
+                if h.idx < span.open and speech_lemma(h):
+                    return h
+                h = h.head
+        first = j = self._tok(span.open) - 1  # the token before the opening mark
+        while j >= 0 and first - j < 8 and not self.quoted[j]:
+            tok = self.doc[j]
+            if speech_lemma(tok):
+                glue = self.doc[first]
+                return tok if j == first or glue.text in ",:" or glue.lower_ == "that" else None
+            if _finite(tok) or tok.text in _STOPS:
+                return None
+            j -= 1
+        return None
+
+    # ── indirect ──
+    def _forward(self, verb: Any) -> tuple[int, int] | None:
+        """The reported clause after ``verb`` (rule 5), as character offsets."""
+        if _passive(verb) or any(c.dep_ == "neg" or c.lower_ in ("not", "n't", "never")
+                                 for c in verb.children):
+            return None
+        doc, after = self.doc, [c for c in verb.children if c.i > verb.i and not self.quoted[c.i]]
+        for c in after:
+            marks = {g.lower_ for g in c.children if g.dep_ == "mark" and g.i < c.i}
+            if c.dep_ == "ccomp" or (marks & {"that", "whether", "if"} and c.dep_ in (
+                    "advcl", "parataxis", "dep", "xcomp", "conj")):
+                left, right = c.left_edge.i, c.right_edge.i
+                if left <= verb.i or not self._clause_ok(verb, left):
+                    return None
+                # A clause running on without a comma was cut short by the parse.
+                nxt = doc[right + 1] if right + 1 < len(doc) else None
+                return self._clip(left, len(doc) - 1 if nxt and nxt.is_alpha else right, verb)
+        obj = next((c for c in after if c.dep_ in _OBJ), None)
+        if obj is not None and speech_lemma(verb) in ("urge", "ask"):  # urged allies to act
+            xcomp = next((c for c in after if c.dep_ == "xcomp" and c.i > obj.i), None)
+            return self._clip(obj.left_edge.i, xcomp.right_edge.i, verb) if xcomp else None
+        for j in range(verb.i + 1, min(len(doc), verb.i + 12)):  # the parse missed the clause
+            t = doc[j]
+            if t.lower_ == "that" and (t.dep_ == "mark" or t.tag_ == "IN") and \
+                    self._clause_ok(verb, j):
+                return self._clip(j, len(doc) - 1, verb)
+            if t.pos_ in ("VERB", "AUX") or (t.is_punct and not t.is_quote) and not self.quoted[j]:
+                return None
+        return None
+
+    def _clause_ok(self, verb: Any, left: int) -> bool:
+        p = self.doc[left - 1]  # "against excessive optimism that…": the noun's clause
+        if p.i <= verb.i or p.pos_ != "NOUN" or p.lower_ in _TEMPORAL or (
+                p.dep_ in _OBJ and p.head.i == verb.i and p.lemma_.lower() not in _CLAUSE_NOUNS):
+            return True  # "told reporters that", "said on Friday that"
+        preps = {c.lower_ for c in p.children if c.dep_ in ("case", "prep") or c.pos_ == "ADP"}
+        if p.head.pos_ == "ADP":  # ClearNLP: prep → pobj
+            preps.add(p.head.lower_)
+        return p.lemma_.lower() not in _CLAUSE_NOUNS and preps <= _PLACE_PREPS
+
+    def _clip(self, a: int, b: int, verb: Any) -> tuple[int, int] | None:
+        """Tokens a..b as characters: trimmed, and ending at the sentence's end or before
+        another attribution (", emphasizing that …" is a row of its own)."""
+        doc, sent = self.doc, self.sent(verb.idx)
+        b = min(b, a + _MAX_CLAUSE)
+        while a <= b and (doc[a].is_punct or doc[a].is_space or doc[a].lower_ == "that"):
+            a += 1
+        for k in range(a + 1, b + 1):
+            if doc[k].text in _STOPS or self.sent(doc[k].idx) != sent:
+                b = k - 1
+                break
+            if k != verb.i and speech_lemma(doc[k]):  # "…, while the ministry said …"
+                subj = [c.left_edge.i for c in doc[k].children if c.dep_ in _SUBJ and c.i > a]
+                if subj or doc[k - 1].text == ",":
+                    b = min(subj or [k]) - 1
+                    break
+        while b >= a and (doc[b].is_punct or doc[b].is_space or doc[b].pos_ in ("CCONJ",
+                                                                                "SCONJ")):
+            b -= 1
+        return (doc[a].idx, doc[b].idx + len(doc[b].text)) if b > a else None
+
+    def _inverted(self, verb: Any) -> tuple[int, int, Any] | None:
+        """`<clause>, <speaker> <verb> [to X].` (rule 6): the clause and the speaker."""
+        doc, sent = self.doc, self.sent(verb.idx)
+        if _passive(verb) or (speech_lemma(verb) not in _ADDRESSED
+                              and any(c.dep_ in _OBJ for c in verb.children)):
+            return None
+        for t in doc[verb.i + 1:verb.i + 40]:
+            if t.text in _STOPS or t.is_space or self.sent(t.idx) != sent:
+                break
+            if _finite(t) or t.lower_ == "that" or self.quoted[t.i]:
+                return None
+        else:
+            if verb.i + 40 < len(doc):
+                return None  # no end in sight: not a closing attribution
+        subj = next((c for c in verb.children if c.dep_ in _SUBJ), None)
+        if subj is not None and subj.i < verb.i:
+            s, who = subj.left_edge.i, self._from_token(subj, verb)
+        elif hit := self._name_before(verb):
+            who, s = hit
+        elif verb.i and doc[verb.i - 1].text == ",":  # ", said Peskov."
+            s = verb.i
+            who = self._from_token(subj, verb) if subj is not None else self._named_after(verb)
+        else:
+            return None
+        first = max(self._tok(self.starts[sent]), s - _MAX_CLAUSE)
+        comma = next((k for k in range(s - 1, max(first, s - 4) - 1, -1) if doc[k].text == ","),
+                     None)
+        if comma is None or doc[comma + 1].pos_ == "CCONJ":  # ", and the second wrote…"
+            return None
+        first = next((k + 1 for k in range(comma - 1, first, -1) if doc[k].text in _STOPS),
+                     first)  # a bad split may have glued two sentences together
+        if not any(_finite(t) for t in doc[first:comma]):
+            return None
+        where = self._clip(first, comma - 1, verb)
+        return (*where, who) if where else None
+
+    # ── speakers ──
+    def speaker_of(self, verb: Any, depth: int = 0) -> Any:
+        """The speaker of a speech verb (rule 7), unresolved: ("mention"|"pron"|"np", …)."""
+        doc, head = self.doc, verb.head
+        if verb.i and doc[verb.i - 1].lower_ == "as" and speech_lemma(head) == "quote":
+            for t in doc[head.i + 1:verb.i]:  # TASS quoted official Alexei Polishchuk as saying
+                if (m := self.mention_at(t)) and m["type"] == "PERSON":
+                    return ("mention", m)
+            who = next((c for c in head.children if c.dep_ in _OBJ | _PASSIVE_DEPS), None)
+            return self._from_token(who, head) if who is not None else None
+        subj = next((c for c in verb.children if c.dep_ in _SUBJ and not self.quoted[c.i]), None)
+        who = self._from_token(subj, verb) if subj is not None else None
+        if who and who[0] != "np":
+            return who
+        if (subj is None or subj.i < verb.i) and (hit := self._name_before(verb)):
+            return hit[0]
+        if who or depth > 2 or verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp", "acl"):
+            return who
+        for want_speech in (True, False):  # a governing speech verb, else any subject
+            h = head
+            for _ in range(4):
+                if want_speech and speech_lemma(h) and not self.quoted[h.i]:
+                    return self.speaker_of(h, depth + 1)
+                s = None if want_speech else next((c for c in h.children if c.dep_ in _SUBJ),
+                                                  None)
+                if s is not None:
+                    return self._from_token(s, h)
+                h = h.head
+        return None
+
+    def _name_before(self, verb: Any) -> tuple[Any, int] | None:
+        """The mention or pronoun just before ``verb`` (past adverbs and one ", who …," or
+        ", a spokeswoman for …," aside), with its first token."""
+        doc, k = self.doc, verb.i - 1
+        while k >= 0 and doc[k].pos_ in ("ADV", "AUX", "PART"):
+            k -= 1
+        if k >= 0 and doc[k].text == ",":
+            c = next((c for c in range(k - 1, max(0, k - 40), -1) if doc[c].text in _STOPS
+                      or (doc[c].text == "," and doc[c + 1].lower_ in _ASIDE)), None)
+            k = c - 1 if c is not None and doc[c].text == "," else -1
+        if k < 0 or self.quoted[k]:
+            return None
+        if doc[k].lower_ in _PRONOUNS:
+            return ("pron", doc[k]), k
+        m = self.mention_at(doc[k])
+        return (("mention", m), self._tok(m["start"])) if m and not self._after_prep(m) else None
+
+    def _after_prep(self, m: dict) -> bool:
+        i = self._tok(m["start"]) - 1  # "a spokesman for Putin" is not Putin
+        return i >= 0 and self.doc[i].pos_ == "ADP"
+
+    def _from_token(self, tok: Any, verb: Any) -> Any:
+        if tok.lower_ in ("who", "which", "that") and verb.head.i != verb.i:
+            tok = verb.head
+        if tok.lower_ in _PRONOUNS:
+            return ("pron", tok)
+        if tok.lower_ in ("i", "we", "you", "it", "there"):
+            return None  # the author, or no one ("it is worth recalling that")
+        if m := self.mention_at(tok):
+            return ("mention", m)
+        for t in tok.children:  # "Kremlin spokesman Dmitry Peskov", "Hurtado, a spokeswoman"
+            if (t.dep_ in _NAME_DEPS and (m := self.mention_at(t)) and m["type"] == "PERSON"
+                    and not self._after_prep(m)):
+                return ("mention", m)
+        words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if not t.is_punct][-8:]
+        words += [c for c in tok.rights if c.dep_ in ("flat", "compound", "flat:name")]
+        return ("np", " ".join(t.text for t in words)) if words else None
+
+    def _resolve(self, found: list[_Found]) -> list[dict]:
+        rows: list[dict] = []
+        last: dict[str, tuple[int, dict]] = {}  # "person" / "any" -> (sentence, row)
+        for f in found:
+            sent, (kind, val) = self.sent(f.verb.idx), f.speaker or (None, None)
+            who = {"speaker": val if kind == "np" else None, "speaker_id": None,
+                   "speaker_affiliation": None}
+            typ = None
+            if kind == "np" and (hit := self.kb.lookup(val)):
+                who.update(speaker_id=hit[0].id, speaker_affiliation=hit[0].affiliation)
+                typ = hit[0].type
+            elif kind == "pron":
+                prior = last.get("person" if val.lower_ in _HE else "any")
+                if prior and sent - prior[0] <= _LOOK:
+                    who = {k: prior[1][k] for k in who}
+                    typ = "PERSON" if val.lower_ in _HE else None
+                elif val.lower_ in _HE and (m := self._person_before(val.idx)):
+                    kind, val = "mention", m
+                else:
+                    who["speaker"] = val.text
+            if kind == "mention":
+                who = {"speaker": val["text"], "speaker_id": val["entity_id"],
+                       "speaker_affiliation": val["affiliation"]}
+                typ = val["type"]
+            if not who["speaker"]:
+                continue
+            rows.append({"sent_index": sent, "start": f.start, "end": f.end, **who,
+                         "quote": self.text[f.start:f.end], "verb": speech_lemma(f.verb, True),
+                         "kind": f.kind})
+            if who["speaker_id"] or kind != "pron":
+                last["any"] = (sent, rows[-1])
+                if typ == "PERSON":
+                    last["person"] = (sent, rows[-1])
+        return sorted(rows, key=lambda r: (r["start"], r["sent_index"]))
+
+    def _person_before(self, char: int) -> dict | None:
+        """The latest PERSON mention before ``char``; in its sentence, the subject if any."""
+        k = bisect_left(self.p_starts, char) - 1
+        best = self.persons[k] if k >= 0 else None
+        while k >= 0 and self.persons[k]["sent_index"] == best["sent_index"]:
+            if self.doc[self._tok(self.persons[k]["start"])].dep_ in _SUBJ:
+                return self.persons[k]
+            k -= 1
+        return best
+
+
+def speech_lemma(tok: Any, lenient: bool = False) -> str | None:
+    """The speech-verb lemma of ``tok`` in British spelling, or None. ``lenient`` also takes an
+    inflected form the tagger called a noun ("Oleinik emphasizes", "— X draws attention")."""
+    if tok.pos_ != "VERB" and not (lenient and tok.pos_ in ("NOUN", "ADJ") and not tok.ent_type_
+                                   and tok.lower_.endswith(("s", "ed"))):
+        return None
+    lemma = tok.lemma_.lower()
+    if lemma not in SPEECH_VERBS and (lemma := _deinflect(tok.lower_)) is None:
+        return None
+    near = {c.lower_ for c in tok.children} | {tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc)
+                                               else ""}
+    if (lemma == "draw" and "attention" not in near) or (lemma == "point" and "out" not in near):
+        return None  # only "draws attention", "pointed out"
+    return lemma[:-3] + "ise" if lemma.endswith("ize") and lemma[:-3] + "ise" in SPEECH_VERBS \
+        else lemma
+
+
+def _deinflect(word: str) -> str | None:
+    if word in _IRREGULAR:
+        return _IRREGULAR[word]
+    for cut, add in ((0, ""), (1, ""), (2, ""), (1, "e"), (3, ""), (3, "e"), (3, "y")):
+        if (stem := (word[:-cut] if cut else word) + add) in SPEECH_VERBS:
+            return stem
+    return None
+
+
+def _finite(tok: Any) -> bool:
+    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in _MODIFIER_DEPS:
+        return False
+    return tok.tag_ in _FINITE_TAGS or "Fin" in tok.morph.get("VerbForm")
+
+
+def _passive(tok: Any) -> bool:
+    """"was told", "an effort reported by", "Asked whether …,": the subject did not speak."""
+    fronted = tok.dep_ == "advcl" and tok.i < tok.head.i and not any(
+        c.dep_ in _SUBJ for c in tok.children)
+    return any(c.dep_ in _PASSIVE_DEPS for c in tok.children) or (
+        tok.tag_ in ("VBN", "VBD") and (fronted or tok.dep_ in ("acl", "amod")))
