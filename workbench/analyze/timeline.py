@@ -29,16 +29,20 @@ def periods(published: pd.Series, freq: str = "D") -> pd.DataFrame:
 
 def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet",
                        freq: str = "D") -> pd.DataFrame:
-    """Articles per period and group: group, period, period_end, articles, undated.  Undated
-    articles are one row per group with ``undated=True`` and NaT periods.  Periods with no
-    articles are absent (not zero rows)."""
+    """Articles per period and group: group, period, period_end, articles, estimated (of
+    which dated from their own text, a lower bound), undated.  Undated articles are one row per
+    group with ``undated=True`` and NaT periods.  Periods with no articles are absent."""
     df = pd.concat([periods(articles["published"], freq),
                     group_column(articles, by)], axis=1)
     df["undated"] = df["period"].isna()
+    df["estimated"] = (articles["published_source"] == "text").fillna(False).astype("int64") \
+        if "published_source" in articles.columns else 0
     out = (df.groupby(["group", "undated", "period", "period_end"], dropna=False)
-             .size().rename("articles").reset_index())
-    out = out[["group", "period", "period_end", "articles", "undated"]]
+             .agg(articles=("estimated", "size"), estimated=("estimated", "sum"))
+             .reset_index())
+    out = out[["group", "period", "period_end", "articles", "estimated", "undated"]]
     out["articles"] = out["articles"].astype("int64")
+    out["estimated"] = out["estimated"].astype("int64")
     out = out.sort_values(["undated", "period", "group"], ignore_index=True)
     out.attrs.update(by=by, freq=freq)
     return out

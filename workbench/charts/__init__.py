@@ -1,11 +1,12 @@
 """Altair chart builders: each takes an analysis function's output and returns a chart.
 
-Importing this package registers and enables the workbench theme and raises Altair's row limit
-(see :mod:`workbench.charts.theme`).  Charts carry their data inline, already aggregated, with
+Importing this package registers and enables the workbench theme, raises Altair's row limit
+(see :mod:`workbench.charts.theme`) and makes charts leave the kernel as Vega-Lite JSON rather
+than CDN-loading HTML (see :mod:`workbench.charts.render`).  Charts carry their data inline, already aggregated, with
 long strings cut to 300 characters; text stays plain data (the renderer escapes it).
 """
 
-from . import theme
+from . import render, theme
 from .entities import cooccurrence_matrix, entity_bar, entity_heatmap
 from .keyness import keyness_bars
 from .timelines import articles_timeline, events_timeline, mentions_timeline
@@ -13,7 +14,7 @@ from .variants import variant_shares
 from .voices import voices_bars
 
 __all__ = [
-    "theme", "entity_bar", "entity_heatmap", "cooccurrence_matrix", "keyness_bars",
+    "render", "theme", "entity_bar", "entity_heatmap", "cooccurrence_matrix", "keyness_bars",
     "variant_shares", "voices_bars", "articles_timeline", "events_timeline",
     "mentions_timeline",
 ]

@@ -14,6 +14,20 @@ from . import theme
 from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
 
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
+# Calendar ticks per period, so a two-day corpus is not labelled in hours.
+PERIOD_AXES = {"D": {"format": "%b %d", "tickCount": {"interval": "day", "step": 1}},
+               "W": {"format": "%b %d", "tickCount": {"interval": "week", "step": 1}},
+               "M": {"format": "%b %Y", "tickCount": {"interval": "month", "step": 1}}}
+
+
+def _count_axis(top: int, title: str | None) -> alt.Axis:
+    # Whole numbers only: Vega's own ticks put 0.5 steps on small counts ("1, 1, 2, 2").
+    step = max(1, -(-int(top) // 8))
+    return alt.Axis(values=list(range(0, int(top) + step, step)), format="d", title=title)
+
+
+def _time_axis(freq: str) -> alt.Axis:
+    return alt.Axis(labelAngle=0, labelOverlap=True, **PERIOD_AXES.get(freq, {}))
 PRECISIONS = ["day", "month", "year"]
 
 
@@ -27,19 +41,24 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
     data["group"] = truncate(data["group"], 120)
     order = order_with_other_last(data["group"], data["articles"])
     dated, undated = data[~data["undated"]].copy(), data[data["undated"]].copy()
-    period = PERIOD_NAMES.get(str(t.attrs.get("freq", "D")), "period")
+    freq = str(t.attrs.get("freq", "D"))
+    period = PERIOD_NAMES.get(freq, "period")
     pick = legend_selection("group", "group_pick")
     color = alt.Color("group:N", title=by_title(t), sort=order)
     tip = [alt.Tooltip("group:N", title=by_title(t)), alt.Tooltip("articles:Q")]
     n_dated, n_undated = int(dated["articles"].sum()), int(undated["articles"].sum())
+    top = max([int(dated.groupby("period")["articles"].sum().max() or 0) if n_dated else 0,
+               int(undated["articles"].sum()), 1])
     head = alt.Title(
         title or f"Articles per {period}",
         subtitle=(f"{n_undated} undated article{'s' if n_undated != 1 else ''} shown apart, "
                   f"right; {n_dated} dated" if n_undated else f"all {n_dated} articles dated"))
 
+    if "estimated" in dated.columns:
+        tip.append(alt.Tooltip("estimated:Q", title="of which dated from their text (estimate)"))
     main = alt.Chart(dated).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("period:T", title=None), x2="period_end:T",
-        y=alt.Y("sum(articles):Q", title="articles", axis=alt.Axis(tickMinStep=1, format="d")),
+        x=alt.X("period:T", title=None, axis=_time_axis(freq)), x2="period_end:T",
+        y=alt.Y("sum(articles):Q", axis=_count_axis(top, "articles")),
         color=color, opacity=faded(pick),
         tooltip=[alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"), *tip],
     ).add_params(pick)
@@ -48,7 +67,7 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
     undated["when"] = "undated"
     side = alt.Chart(undated).mark_bar().encode(
         x=alt.X("when:N", title=None, axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("sum(articles):Q", title=None, axis=alt.Axis(tickMinStep=1, format="d")),
+        y=alt.Y("sum(articles):Q", axis=_count_axis(top, None)),
         color=color, opacity=faded(pick),
         tooltip=[alt.Tooltip("when:N", title="published"), *tip],
     ).properties(width=alt.Step(48))
@@ -103,8 +122,9 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     more = f"; {dropped} more {by} group(s) not shown" if dropped else ""
     return alt.layer(spans, days).properties(
         title=alt.Title(title or "Dates the articles talk about",
-                        subtitle=f"days as points, months and years as bars spanning them{more}"),
-        height=alt.Step(24))
+                        subtitle=f"days as points, months and years as bars spanning them; "
+                                 f"drag to pan, scroll to zoom{more}"),
+        height=alt.Step(24)).interactive(bind_y=False)
 
 
 def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
@@ -119,14 +139,15 @@ def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
     data["entity"] = truncate(data["entity"], 120)
     dated, undated = data[~data["undated"]], data[data["undated"]]
     order = order_with_other_last(dated["entity"], dated["mentions"])
-    period = PERIOD_NAMES.get(str(mot.attrs.get("freq", "D")), "period")
+    freq = str(mot.attrs.get("freq", "D"))
+    period = PERIOD_NAMES.get(freq, "period")
     pick = legend_selection("entity", "entity_pick")
     n_undated = int(undated["mentions"].sum())
     note = (f"{n_undated} mention{'s' if n_undated != 1 else ''} in undated articles not "
             f"shown" if n_undated else "all mentions are in dated articles")
     label = "mentions per 1,000 words" if measure == "per_1k_words" else "mentions"
     chart = alt.Chart(dated).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None),
+        x=alt.X("period:T", title=None, axis=_time_axis(freq)),
         y=alt.Y(f"{measure}:Q", title=label),
         color=alt.Color("entity:N", title="entity", sort=order),
         opacity=faded(pick),

@@ -1,0 +1,75 @@
+"""Small display helpers for the notebooks: context boxes, notes in words, charts or a reason.
+
+Everything shown here is built from escaped text: outlet names, titles and notes come from the
+corpus, which is untrusted, so no corpus string is ever inserted into HTML unescaped.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import pandas as pd
+
+_BOX = ("<div class='wb-note' style='border-left:4px solid {color};background:{bg};"
+        "padding:8px 12px;margin:8px 0;font-size:14px;line-height:1.45'>{body}</div>")
+
+
+def _display(obj: Any) -> None:
+    from IPython.display import display
+
+    display(obj)
+
+
+def _html(text: str) -> Any:
+    from IPython.display import HTML
+
+    return HTML(text)
+
+
+def note(text: str, *, kind: str = "info") -> None:
+    """Show ``text`` (plain text, escaped) in a box; ``kind`` is info, warning or too-little."""
+    color, bg = {"warning": ("#c0392b", "#fdf1f0"), "too-little": ("#b9770e", "#fef9e7")}.get(
+        kind, ("#2c7fb8", "#eef5fb"))
+    _display(_html(_BOX.format(color=color, bg=bg, body=html.escape(text))))
+
+
+def show(chart: Any, *, reason: str | None = None) -> None:
+    """Show ``chart``, or — when there is too little data for it to mean anything — the reason
+    in words instead of a chart of noise."""
+    if reason:
+        note(reason, kind="too-little")
+    else:
+        _display(chart)
+
+
+def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
+            notes: Iterable[str] = ()) -> None:
+    """What this notebook is looking at: articles, groups, dates, pipeline, and every note
+    about what was left out."""
+    n = len(articles)
+    groups = articles[group_by].nunique() if group_by in articles.columns else 0
+    dated = articles["published"].dropna()
+    span = (f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dates")
+    undated = n - len(dated)
+    estimated = int((articles["published_source"] == "text").sum())
+    lines = [f"{n} article{'s' if n != 1 else ''} in {groups} {group_by} group"
+             f"{'s' if groups != 1 else ''}; published {span}"
+             + (f"; {undated} undated" if undated else "")
+             + (f"; {estimated} dated from their text (estimates)" if estimated else "") + ".",
+             f"Annotated with {ann.pipeline.label}."]
+    note(" ".join(lines))
+    if ann.fallback:
+        note("No trained spaCy pipeline was available: entities come from the knowledge base "
+             "only and quotes are not extracted. Install one (see README) for full results.",
+             kind="warning")
+    for text in [*notes, *articles.attrs.get("notes", [])]:
+        note(text)
+
+
+def table(df: pd.DataFrame, *, max_rows: int = 30) -> None:
+    """Show a DataFrame (pandas escapes its cells) capped at ``max_rows`` rows."""
+    if len(df) > max_rows:
+        note(f"Showing the first {max_rows} of {len(df)} rows.")
+    _display(df.head(max_rows))
