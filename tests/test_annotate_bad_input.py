@@ -36,7 +36,7 @@ def test_default_falls_back_with_a_notice_when_nothing_is_installed(monkeypatch)
     from workbench.annotate import models
 
     monkeypatch.setattr(models, "installed_english_pipelines", lambda: [])
-    monkeypatch.setattr("spacy.util.is_package", lambda name: False)
+    monkeypatch.setattr(models, "is_package", lambda name: False)
     choice = choose_model()
     assert choice.fallback
     assert "en_core_web_sm is missing" in choice.notice and "spacy download" in choice.notice

@@ -31,23 +31,12 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _user_errors() -> tuple[type[BaseException], ...]:
     # Errors that are the input's fault get one clear line, not a traceback.
-    from workbench.read.files import CorpusError
+    from workbench.annotate.errors import AnnotateError
     from workbench.read.datasets import FieldError
+    from workbench.read.files import CorpusError
+    from workbench.report.errors import ReportError
 
-    errors: list[type[BaseException]] = [CorpusError, FieldError]
-    try:
-        from workbench.annotate.errors import AnnotateError
-
-        errors.append(AnnotateError)
-    except ImportError:
-        pass
-    try:
-        from workbench.report.errors import ReportError
-
-        errors.append(ReportError)
-    except ImportError:
-        pass
-    return tuple(errors)
+    return (CorpusError, FieldError, AnnotateError, ReportError)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -70,8 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("tables", help="print the tidy-table contract (columns of every table)"
                    ).set_defaults(run=_cmd_tables)
 
-    for register in _extra_commands():
-        register(sub)
+    from workbench.annotate.cli import register as annotate_commands
+    from workbench.report.cli import register as report_commands
+
+    annotate_commands(sub)
+    report_commands(sub)
     return p
 
 
@@ -124,17 +116,3 @@ def _cmd_tables(args: argparse.Namespace) -> int:
 
     print(as_markdown())
     return 0
-
-
-def _extra_commands() -> list:
-    # Each later layer registers its own subcommands; a layer that fails to import must not
-    # take the corpus command down with it.
-    registers = []
-    for module in ("workbench.annotate.cli", "workbench.report.cli"):
-        try:
-            registers.append(__import__(module, fromlist=["register"]).register)
-        except ImportError as exc:
-            if exc.name and exc.name.startswith(module):
-                continue
-            raise
-    return registers

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-_BOX = ("<div class='wb-note' style='border-left:4px solid {color};background:{bg};"
+_BOX = ("<div class='nb-note nb-{kind}' style='border-left:4px solid {color};background:{bg};"
         "padding:8px 12px;margin:8px 0;font-size:14px;line-height:1.45'>{body}</div>")
 
 
@@ -32,7 +32,7 @@ def note(text: str, *, kind: str = "info") -> None:
     """Show ``text`` (plain text, escaped) in a box; ``kind`` is info, warning or too-little."""
     color, bg = {"warning": ("#c0392b", "#fdf1f0"), "too-little": ("#b9770e", "#fef9e7")}.get(
         kind, ("#2c7fb8", "#eef5fb"))
-    _display(_html(_BOX.format(color=color, bg=bg, body=html.escape(text))))
+    _display(_html(_BOX.format(kind=kind, color=color, bg=bg, body=html.escape(text))))
 
 
 def show(chart: Any, *, reason: str | None = None) -> None:

@@ -1,0 +1,66 @@
+"""What a report was made from: corpus, pipeline, knowledge base, parameters, package versions.
+
+The same facts go into ``manifest.json`` and, as text, into every report's footer, so a reader
+of one emailed HTML file can tell exactly what produced it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+PACKAGES = ("workbench", "spacy", "pandas", "altair", "vl-convert-python", "papermill",
+            "nbconvert", "trafilatura", "dateparser")
+
+
+def corpus_fingerprint(articles: Any) -> str:
+    """Short hash of the corpus content (article ids are content hashes)."""
+    ids = "\n".join(sorted(articles["article_id"].astype(str)))
+    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+
+
+def package_versions() -> dict[str, str]:
+    """Versions of the packages that shape a report."""
+    out = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = "not installed"
+    return out
+
+
+def provenance(corpus: Path, ann: Any, parameters: dict[str, Any]) -> dict[str, Any]:
+    """The manifest's shared part."""
+    info = ann.pipeline
+    return {
+        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "corpus": {"path": str(corpus), "fingerprint": corpus_fingerprint(ann.articles),
+                   "articles": int(len(ann.articles))},
+        "pipeline": {"label": info.label, "name": info.name, "version": info.version,
+                     "fallback": info.fallback},
+        "knowledge_base": {"path": info.kb_path, "fingerprint": info.kb_fingerprint[:16]},
+        "parameters": parameters,
+        "packages": package_versions(),
+    }
+
+
+def footer(prov: dict[str, Any]) -> dict[str, str]:
+    """The footer lines every report of a run shows (plain text; the exporter escapes it)."""
+    c, p, kb = prov["corpus"], prov["pipeline"], prov["knowledge_base"]
+    packages = ", ".join(f"{k} {v}" for k, v in prov["packages"].items())
+    return {
+        "Corpus": f"{c['path']} — {c['articles']} articles, fingerprint {c['fingerprint']}",
+        "spaCy pipeline": p["label"],
+        "Knowledge base": f"{Path(kb['path']).name if kb['path'] else '?'} "
+                          f"(fingerprint {kb['fingerprint']})",
+        "Parameters": (json.dumps(prov["parameters"], ensure_ascii=False, sort_keys=True)
+                       if prov["parameters"] else "the notebooks' defaults"),
+        "Packages": packages,
+        "Generated": prov["generated"],
+    }
