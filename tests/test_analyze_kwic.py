@@ -9,8 +9,8 @@ def test_kwic_all_spellings_with_offsets():
     c = corpus()
     sel = A.select_articles(c["articles"])
     k = A.kwic(c["mentions"], sel, "Kyiv", width=10)
-    assert list(k.columns) == ["article_id", "outlet", "published", "left", "keyword", "right",
-                               "variant"]
+    assert list(k.columns) == ["article_id", "outlet", "published", "title", "left", "keyword",
+                               "right", "variant"]
     assert set(k["keyword"]) == {"Kiev", "Kyiv"}
     assert set(k["variant"]) == {"kiev", "kyiv"}
     iz = k[k["outlet"] == "Izvestia"].iloc[0]

@@ -13,7 +13,8 @@ import pandas as pd
 from .frequency import entity_ids
 from .select import restrict
 
-KWIC_COLUMNS = ["article_id", "outlet", "published", "left", "keyword", "right", "variant"]
+KWIC_COLUMNS = ["article_id", "outlet", "published", "title", "left", "keyword", "right",
+                "variant"]
 
 
 def kwic(mentions: pd.DataFrame, articles: pd.DataFrame, entity: str, *,
@@ -45,6 +46,8 @@ def kwic(mentions: pd.DataFrame, articles: pd.DataFrame, entity: str, *,
                                       "right", "variant"])
     out["outlet"] = out["article_id"].map(meta["outlet"]).astype("string")
     out["published"] = out["article_id"].map(meta["published"]).astype("datetime64[ns]")
+    out["title"] = out["article_id"].map(meta["title"]).astype("string") \
+        if "title" in meta.columns else pd.Series(pd.NA, index=out.index, dtype="string")
     out = out.sort_values(["published", "outlet", "article_id", "start"],
                           na_position="last", ignore_index=True)
     out = out[KWIC_COLUMNS]
@@ -55,7 +58,8 @@ def kwic(mentions: pd.DataFrame, articles: pd.DataFrame, entity: str, *,
 def kwic_html(df: pd.DataFrame, *, max_rows: int = 500) -> str:
     """An HTML table of a :func:`kwic` result for notebook display (``IPython.display.HTML``),
     with every header and cell escaped; left context right-aligned so keywords line up."""
-    cols = [c for c in KWIC_COLUMNS if c in df.columns]
+    # Readers identify an article by outlet, date and headline, not by its hash.
+    cols = [c for c in KWIC_COLUMNS if c in df.columns and c != "article_id"]
     align = {"left": "text-align:right", "keyword": "font-weight:bold;text-align:center",
              "right": "text-align:left"}
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cols)

@@ -77,11 +77,11 @@ def dated_events(dates: pd.DataFrame, articles: pd.DataFrame, *,
 def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataFrame:
     """:func:`dated_events` aggregated per (date, precision) — or per (date, precision, group)
     with ``per_group`` — : date_end, mentions, articles, groups (how many), group_list,
-    text (the most common expression) and sentence (one example)."""
+    text (the most common expression), sentence and title (one example)."""
     keys = ["date", "precision"] + (["group"] if per_group else [])
     if events.empty:
         cols = keys + ["date_end", "mentions", "articles", "groups", "group_list", "text",
-                       "sentence"]
+                       "sentence", "title"]
         return pd.DataFrame(columns=cols)
     e = events.assign(_key=events[keys].astype(str).agg("|".join, axis=1))
     out = (e.groupby("_key", sort=False)
@@ -89,7 +89,7 @@ def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataF
                   date_end=("date_end", "first"), mentions=("article_id", "size"),
                   articles=("article_id", "nunique"), groups=("group", "nunique"),
                   group_list=("group", lambda s: "; ".join(sorted(set(map(str, s))))),
-                  sentence=("sentence", "first")))
+                  sentence=("sentence", "first"), title=("title", "first")))
     out["text"] = out.index.map(most_common(e, "_key", "text"))
     out = out.reset_index(drop=True)
     out = out.sort_values(keys, ignore_index=True)

@@ -91,15 +91,19 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     keep = list(totals.index[:top_groups])
     dropped = len(totals) - len(keep)
     data = data[data["group"].isin(keep)]
-    cols = ["date", "date_end", "precision", "group", "mentions", "articles", "text", "sentence"]
+    if "title" not in data.columns:
+        data["title"] = None
+    cols = ["date", "date_end", "precision", "group", "mentions", "articles", "text", "sentence",
+            "title"]
     data = data[cols].copy()
-    for col, n in (("sentence", None), ("text", 120), ("group", 120)):
+    for col, n in (("sentence", None), ("text", 120), ("group", 120), ("title", 160)):
         data[col] = truncate(data[col], n) if n else truncate(data[col])
     by = by_title(events)
     tip = [alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("precision:N"),
            alt.Tooltip("group:N", title=by), alt.Tooltip("text:N", title="expression"),
            alt.Tooltip("articles:Q"), alt.Tooltip("mentions:Q"),
-           alt.Tooltip("sentence:N", title="for example")]
+           alt.Tooltip("sentence:N", title="for example"),
+           alt.Tooltip("title:N", title="in the article")]
     color = alt.Color("precision:N", title="precision",
                       scale=alt.Scale(domain=PRECISIONS,
                                       range=[theme.PRECISION_COLORS[p] for p in PRECISIONS]))

@@ -24,6 +24,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "variants (each rendered into its own folder)")
     r.add_argument("--notebooks", metavar="NAMES", help="comma-separated subset, e.g. "
                    "timeline,source_bias")
+    r.add_argument("--notebook-dir", metavar="DIR", help="render the notebooks of DIR instead "
+                   "of the workbench's own")
     r.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: one "
                    "per core)")
     r.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (see annotate)")
@@ -42,7 +44,8 @@ def _cmd_report(args: argparse.Namespace) -> int:
     result = render_reports(args.corpus or config.corpus or "data/sample",
                             args.out or config.out or "reports", parameters=params,
                             variants=config.variants, notebooks=notebooks, jobs=args.jobs,
-                            model=args.model, cache_dir=args.cache_dir)
+                            model=args.model, cache_dir=args.cache_dir,
+                            notebook_dir=args.notebook_dir)
     runs = result.runs or [r for v in result.variants for r in v.runs]
     for run in runs:
         mark = "ok    " if run.status == "ok" else "FAILED"

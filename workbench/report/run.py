@@ -74,18 +74,20 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
                    parameters: dict[str, Any] | None = None,
                    variants: list[Variant] | None = None, notebooks: list[str] | None = None,
                    jobs: int | None = None, model: str | None = None,
-                   cache_dir: str | Path | None = None) -> ReportResult:
+                   cache_dir: str | Path | None = None,
+                   notebook_dir: str | Path | None = None) -> ReportResult:
     """Render every notebook for ``corpus`` into ``out`` (one folder per variant if given).
 
     ``parameters`` go to every notebook (checked against their parameters cells first);
-    ``variants`` add their own parameters, each rendered into ``out/<slug>/``. Raises
+    ``variants`` add their own parameters, each rendered into ``out/<slug>/``;
+    ``notebook_dir`` replaces the workbench's notebooks with a folder of your own. Raises
     ReportError before any kernel starts when a parameter, notebook or the corpus is wrong.
     """
     from workbench.cache.paths import default_cache_dir
     from workbench.read.files import CorpusError, find_files
     from workbench.session import open_corpus
 
-    paths = notebook_paths(notebooks)
+    paths = notebook_paths(notebooks, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
     declared_params = {p.stem: declared(p) for p in paths}
     shared = check(parameters or {}, declared_params)
     checked_variants = [(v, check({**shared, **v.parameters}, declared_params))
