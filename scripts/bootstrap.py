@@ -44,8 +44,12 @@ def main() -> int:
     ensure_pipeline()
     if args.no_run:
         return 0
-    step("loading the sample corpus")
-    return subprocess.call([str(VENV / "bin" / "workbench"), "corpus", "data/sample"], cwd=ROOT)
+    step("rendering the reports for the sample corpus")
+    cmd = [str(VENV / "bin" / "workbench"), "report", "--corpus", "data/sample", "--out", "reports"]
+    code = subprocess.call(cmd, cwd=ROOT)
+    if code == 0:
+        print(f"\nOpen {ROOT / 'reports' / 'index.html'} in a browser.")
+    return code
 
 
 def ensure_pipeline() -> None:

@@ -1,0 +1,106 @@
+"""The project's promises about itself: two README commands, CI running the same test command,
+environment.yml agreeing with pyproject.toml, the sample corpus unchanged, no model weights."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+from packaging.requirements import Requirement
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# pip name → conda-forge name, where they differ.
+CONDA_NAMES = {"bleach[css]": "bleach-with-css"}
+CONDA_ONLY = {"python", "pip", "spacy-model-en_core_web_sm"}
+
+
+def _norm(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def readme_commands() -> list[str]:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.match(r"```\w*\n(.*?)\n```", text, re.S)
+    assert m, "README.md must open with a code block"
+    return [line for line in m.group(1).splitlines() if line.strip()]
+
+
+def test_readme_opens_with_exactly_two_commands():
+    setup, tests = readme_commands()  # exactly two lines
+    assert setup.startswith("python3 ") and "bootstrap.py" in setup
+    bootstrap = (ROOT / "scripts" / "bootstrap.py").read_text(encoding="utf-8")
+    assert "EnvBuilder" in bootstrap and '"report"' in bootstrap  # venv, install, main job
+    assert tests.startswith(".venv/") and "pytest" in tests
+
+
+def test_ci_runs_the_readme_test_command():
+    _, tests = readme_commands()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert tests in [line.strip() for line in ci]
+    assert any("bootstrap.py" in line for line in ci)
+    assert any("chromium" in line for line in ci) and any("WORKBENCH_CI=1" in line for line in ci)
+
+
+def test_environment_yml_agrees_with_pyproject():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pip_deps = {}
+    for dep in project["project"]["dependencies"]:
+        req = Requirement(dep)
+        name = f"{req.name}[{','.join(sorted(req.extras))}]" if req.extras else req.name
+        pip_deps[_norm(CONDA_NAMES.get(name, name))] = str(req.specifier)
+    env = yaml.safe_load((ROOT / "environment.yml").read_text(encoding="utf-8"))
+    assert env["channels"] == ["conda-forge"]
+    conda_deps = {}
+    for dep in env["dependencies"]:
+        if isinstance(dep, dict):  # the pip: section
+            for item in dep["pip"]:
+                req = Requirement(item)
+                conda_deps[_norm(req.name)] = str(req.specifier)
+            continue
+        name, spec = re.match(r"([\w.-]+)\s*(.*)", dep).groups()
+        if name in CONDA_ONLY:
+            continue
+        conda_deps[_norm(name)] = str(Requirement(f"x{spec.replace(' ', '')}").specifier)
+    assert conda_deps == pip_deps
+    for package in ("jupyterlab", "pandas", "altair", "spacy", "papermill"):
+        assert package in pip_deps
+    assert any(str(d).startswith("spacy-model-en_core_web_sm") for d in env["dependencies"])
+
+
+def test_sample_corpus_is_the_seed_corpus_unchanged():
+    seed = ROOT.parent / "shared" / "seed-corpus"
+    if not seed.exists():
+        pytest.skip("../shared is not beside the checkout")
+    for original in sorted(seed.glob("*.txt")):
+        assert (ROOT / "data" / "sample" / original.name).read_bytes() == original.read_bytes()
+    assert len(list((ROOT / "data" / "sample").glob("*.txt"))) == 5
+    meta = (ROOT / "data" / "sample" / "metadata.csv").read_text(encoding="utf-8")
+    assert "https://en.iz.ru/en/node/1989905" in meta and "Moldova 1" in meta
+
+
+def test_no_model_weights_or_wheels_committed():
+    files = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                           check=True).stdout.split()
+    assert not [f for f in files if f.endswith((".whl", ".bin", ".safetensors", ".spacy"))]
+    big = [f for f in files if (ROOT / f).exists() and (ROOT / f).stat().st_size > 2_000_000]
+    assert big == []
+
+
+def test_cli_help_for_every_command():
+    for command in ([], ["corpus"], ["annotate"], ["entities"], ["report"], ["tables"]):
+        result = subprocess.run([sys.executable, "-m", "workbench",
+                                 *command, "--help"], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr
+        assert "usage: workbench" in result.stdout
+
+
+def test_no_module_grows_too_large():
+    sizes = {p.relative_to(ROOT): len(p.read_text(encoding="utf-8").splitlines())
+             for p in (ROOT / "workbench").rglob("*.py")}
+    assert max(sizes.values()) < 700, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
