@@ -7,24 +7,9 @@ already aggregated, with long strings cut to 300 characters; text stays plain da
 renderer escapes it).
 """
 
-import sys
+from workbench._imports import import_jsonschema_quickly
 
-
-def _import_jsonschema_quickly() -> None:
-    # Altair imports jsonschema, which imports rfc3987-syntax (installed with JupyterLab) to
-    # check IRI formats; that package compiles a grammar on import, ~2.5 s of every kernel's
-    # start. Altair never checks IRIs, so jsonschema is loaded without it; a later explicit
-    # `import rfc3987_syntax` still works.
-    if "jsonschema" in sys.modules or "rfc3987_syntax" in sys.modules:
-        return
-    sys.modules["rfc3987_syntax"] = None  # type: ignore[assignment]
-    try:
-        import jsonschema  # noqa: F401
-    finally:
-        del sys.modules["rfc3987_syntax"]
-
-
-_import_jsonschema_quickly()
+import_jsonschema_quickly()
 
 from . import render, theme  # noqa: E402
 from .entities import cooccurrence_matrix, entity_bar, entity_heatmap

@@ -133,11 +133,28 @@ def export_html(
 def vega_bundle() -> str:
     """Vega + Vega-Lite + vega-embed as one script (defines window.vegaEmbed).
 
-    About 900 kB and 2 s to build, hence cached per process.
+    About 900 kB and 2 s to build, hence cached per process and on disk (in the workbench
+    cache, per vl-convert version).
     """
     import vl_convert
 
-    return vl_convert.javascript_bundle()
+    from workbench.cache.paths import default_cache_dir, new_tmp_dir, publish
+
+    version = getattr(vl_convert, "__version__", "unknown")
+    path = default_cache_dir() / "vega" / f"bundle-{version}.js"
+    try:
+        return path.read_text(encoding="utf-8")
+    except OSError:
+        pass
+    bundle = vl_convert.javascript_bundle()
+    try:
+        tmp = new_tmp_dir(path.parent, "bundle")
+        (tmp / path.name).write_text(bundle, encoding="utf-8")
+        publish(tmp / path.name, path)
+        tmp.rmdir()
+    except OSError:
+        pass  # a read-only cache only costs the 2 s again next time
+    return bundle
 
 
 _SCRIPT_JSON_ESCAPES = str.maketrans(
