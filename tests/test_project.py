@@ -90,6 +90,8 @@ def test_no_model_weights_or_wheels_committed():
     assert not [f for f in files if f.endswith((".whl", ".bin", ".safetensors", ".spacy"))]
     big = [f for f in files if (ROOT / f).exists() and (ROOT / f).stat().st_size > 2_000_000]
     assert big == []
+    # Rendered reports are outputs, never sources.
+    assert [f for f in files if f.endswith(".html")] == []
 
 
 def test_cli_help_for_every_command():
