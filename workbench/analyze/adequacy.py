@@ -68,19 +68,25 @@ def check_cooccurrence(mentions: pd.DataFrame, articles: pd.DataFrame, *,
     return None
 
 
-def check_timeline(articles: pd.DataFrame, *, min_dated: int = MIN_DATED) -> str | None:
+def check_timeline(articles: pd.DataFrame, *, min_dated: int = MIN_DATED,
+                   freq: str = "D") -> str | None:
     """Too little for a publication timeline: fewer than ``min_dated`` dated articles, or all
-    of them on one day."""
+    of them in one period (day, week or month, as ``freq``)."""
+    from .timeline import PERIOD_NAMES, periods
+
     dated = articles["published"].dropna()
     undated = len(articles) - len(dated)
     tail = f" ({undated} undated)" if undated else ""
     if len(dated) < min_dated:
         return (f"Only {len(dated)} of {len(articles)} articles have a publication date"
                 f"{tail}; a timeline needs at least {min_dated}.")
-    days = dated.dt.normalize().unique()
-    if len(days) < 2:
-        return (f"All {len(dated)} dated articles appeared on {pd.Timestamp(days[0]):%Y-%m-%d}"
-                f"{tail}; there is no change over time to show.")
+    starts = periods(dated, freq)["period"].unique()
+    if len(starts) < 2:
+        name = PERIOD_NAMES.get(freq, "period")
+        when = (f"on {pd.Timestamp(starts[0]):%Y-%m-%d}" if freq == "D"
+                else f"in the {name} from {pd.Timestamp(starts[0]):%Y-%m-%d}")
+        return (f"All {len(dated)} dated articles appeared {when}{tail}; there is no change "
+                f"over time to show.")
     return None
 
 

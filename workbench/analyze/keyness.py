@@ -69,12 +69,13 @@ DEFAULT_ALPHA0 = 1000.0
 
 
 def keyness(counts: pd.DataFrame, *, alpha0: float | None = None,
-            min_count: int = 3) -> pd.DataFrame:
+            min_count: int = 3, min_tokens: int = MIN_GROUP_TOKENS) -> pd.DataFrame:
     """Each group against the rest of the corpus, for every term used at least ``min_count``
     times in the whole corpus: ``count`` (in the group), ``count_rest``, ``delta`` (log-odds
     difference; > 0 means the group favours the term), ``se`` and ``z``.  Totals and the prior
     use all terms, before the ``min_count`` filter; ``alpha0`` is explained in the module
-    docstring.  Sorted by group, then z descending."""
+    docstring; groups with fewer than ``min_tokens`` counted terms get a note (pass the same
+    threshold as to ``check_keyness``).  Sorted by group, then z descending."""
     if alpha0 is not None and alpha0 <= 0:
         raise ValueError("alpha0 must be positive (or None for min(1000, corpus size))")
     c = counts.groupby(["group", "term"], sort=False)["count"].sum()
@@ -116,9 +117,9 @@ def keyness(counts: pd.DataFrame, *, alpha0: float | None = None,
     out.attrs = dict(counts.attrs)
     out.attrs["alpha0"] = a0
     out.attrs["group_totals"] = {str(k): int(v) for k, v in zip(cols, n_g[0])}
-    thin = thin_groups(counts)
+    thin = thin_groups(counts, min_tokens=min_tokens)
     if thin:
-        add_note(out, f"Fewer than {MIN_GROUP_TOKENS} counted terms for {', '.join(thin)}: "
+        add_note(out, f"Fewer than {min_tokens} counted terms for {', '.join(thin)}: "
                       f"their keyness scores rest on very little text.")
     return out
 

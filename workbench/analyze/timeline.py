@@ -14,6 +14,7 @@ from .frequency import entity_frequency, entity_ids, most_common, top_entities
 from .select import add_note, group_column, grouped, restrict
 
 FREQS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday–Sunday
+PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
 
 
 def periods(published: pd.Series, freq: str = "D") -> pd.DataFrame:
