@@ -1,6 +1,8 @@
 """Entity mentions of one annotated text, normalised to one canonical entity each.
 
-Rules, in order (``RULES_VERSION`` in pipeline.py changes with them):
+Rules, in order (``RULES_VERSION`` in pipeline.py changes with them); 1, 2 and 4 run inside
+the spaCy pipeline (the ``workbench_kb`` ruler and the ``workbench_entities`` component, so
+``nlp(text).ents`` are already linked and clean), 3 on the mention rows of an article:
 1. A knowledge-base match (the ``workbench_kb`` ruler) is the entity, with its variant tag.
 2. A statistical entity is normalised — leading titles ("President", "Kremlin spokesman"),
    possessive 's and a leading "the" removed — and looked up in the knowledge base.
@@ -61,16 +63,49 @@ def sentence_starts(doc: Any) -> list[int]:
     return [s.start_char for s in doc.sents]
 
 
+def normalise_entities(doc: Any, kb: KnowledgeBase) -> Any:
+    """Merge the statistical entities with the knowledge base, in place (the work of the
+    ``workbench_entities`` pipeline component, rules 2 and 4 above): an entity the ruler did not
+    match is looked up under its normalised name and, when found, gets the KB id (``ent.id_``);
+    junk is removed from ``doc.ents``. Linked spans are remembered with their variant tag in
+    ``doc.user_data["workbench_linked"]`` so the mention rows can say the model found them."""
+    tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
+    linked: dict[tuple[int, int], str | None] = {}
+    kept = []
+    changed = False
+    for ent in doc.ents:
+        if ent.label_ in NOT_ENTITIES or ent.id_:
+            kept.append(ent)
+            continue
+        name = normalise_name(ent)
+        found = kb.lookup(name) if name else None
+        if found is not None:
+            ent.id_ = found[0].id
+            linked[(ent.start_char, ent.end_char)] = found[1]
+            kept.append(ent)
+        elif name and _looks_like_a_name(ent, tagged) and name.casefold() not in _NOT_NAMES:
+            kept.append(ent)
+        else:
+            changed = True
+    if changed:
+        doc.ents = kept
+    doc.user_data["workbench_linked"] = linked
+    return doc
+
+
 def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
                  ) -> list[dict[str, Any]]:
-    """Mention rows (the ``mentions`` table without ``article_id``) for one Doc."""
+    """Mention rows (the ``mentions`` table without ``article_id``) for one Doc that went
+    through ``normalise_entities`` (the pipeline does this)."""
+    if "workbench_linked" not in doc.user_data:
+        normalise_entities(doc, kb)
+    linked = doc.user_data["workbench_linked"]
     starts = starts if starts is not None else sentence_starts(doc)
-    tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
     rows: list[dict[str, Any]] = []
     for ent in doc.ents:
         if ent.label_ in NOT_ENTITIES:
             continue
-        row = _mention(ent, kb, tagged)
+        row = _mention(ent, kb, linked)
         if row is None:
             continue
         row["sent_index"] = bisect_right(starts, ent.start_char) - 1
@@ -79,22 +114,19 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
     return rows
 
 
-def _mention(ent: Any, kb: KnowledgeBase, tagged: bool) -> dict[str, Any] | None:
+def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | None]
+             ) -> dict[str, Any] | None:
     text = ent.text.strip()
     row = {"start": ent.start_char, "end": ent.start_char + len(text), "text": text,
            "label": ent.label_, "variant": None}
-    if ent.ent_id_:
-        entity = kb.get(ent.ent_id_)
-        if entity is not None:
-            return {**row, **_from_kb(entity), "variant": kb.variant_of(text), "source": "kb"}
+    entity = kb.get(ent.id_) if ent.id_ else None
+    if entity is not None:
+        key = (ent.start_char, ent.end_char)
+        if key in linked:
+            return {**row, **_from_kb(entity), "variant": linked[key], "source": "model"}
+        return {**row, **_from_kb(entity), "variant": kb.variant_of(text), "source": "kb"}
     name = normalise_name(ent)
     if not name:
-        return None
-    found = kb.lookup(name)
-    if found is not None:
-        entity, variant = found
-        return {**row, **_from_kb(entity), "variant": variant, "source": "model"}
-    if not _looks_like_a_name(ent, tagged) or name.casefold() in _NOT_NAMES:
         return None
     return {**row, "type": LABEL_TYPES.get(ent.label_, "OTHER"), "entity_id": local_id(name),
             "entity": name, "affiliation": None, "source": "model"}

@@ -5,7 +5,9 @@ Added components, in order:
   and at every line break, so headings and captions never run into the next sentence and the
   parser works on whole sentences (the offline pipeline's own sentence splits are poor);
 - ``workbench_kb`` (an EntityRuler with ids) after the statistical NER, overwriting it where the
-  knowledge base knows better ("Kiev regime", "Sukhyi Yar", junk like "Photo" never matches).
+  knowledge base knows better ("Kiev regime", "Sukhyi Yar", junk like "Photo" never matches);
+- ``workbench_entities`` last: links the remaining statistical entities to the knowledge base
+  under their normalised names ("President Putin") and removes junk ("Immediately").
 The fingerprint (pipeline name and version, knowledge-base hash, rules version) is part of the
 annotation cache key, so changing any of them re-annotates.
 """
@@ -22,7 +24,7 @@ import numpy as np
 from workbench.annotate.kb import KnowledgeBase, load_kb
 from workbench.annotate.models import FALLBACK, ModelChoice, choose_model
 
-RULES_VERSION = "1"
+RULES_VERSION = "2"
 """Bump when mention, quote or date rules change: cached annotations are then redone."""
 
 SENTENCE_END = {".", "!", "?", "…"}
@@ -80,6 +82,8 @@ def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
     ruler = nlp.add_pipe("entity_ruler", name="workbench_kb", config={"overwrite_ents": True},
                          **where)
     ruler.add_patterns(kb.ruler_patterns())
+    # After the tagger, which the junk filter reads (a proper noun or not).
+    nlp.add_pipe("workbench_entities", config={"kb_path": str(kb.path) if kb.path else None})
     return nlp
 
 
@@ -155,5 +159,13 @@ def _register_components() -> None:
         if len(doc):
             doc.from_array(["SENT_START"], sentence_start_array(doc))
         return doc
+
+    @Language.factory("workbench_entities", default_config={"kb_path": None})
+    def workbench_entities(nlp, name, kb_path):
+        """Link statistical entities to the knowledge base and drop junk (mentions.py)."""
+        from workbench.annotate.mentions import normalise_entities
+
+        kb = load_kb(kb_path)
+        return lambda doc: normalise_entities(doc, kb)
 
     _REGISTERED = True
