@@ -118,7 +118,7 @@ def empty(table: str) -> pd.DataFrame:
 def conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
     """Return ``df`` with the contract's columns first (added as missing when absent), in order,
     cast to the contract dtypes; extra columns are kept after them."""
-    out = df.copy()
+    out = df.copy(deep=False)  # columns are replaced, not edited: no need to copy the texts
     n = len(out)
     for col in TABLES[table]:
         if col.name not in out.columns:

@@ -22,6 +22,7 @@ from workbench.read.sidecar import METADATA_NAME, read_metadata, read_sources
 __all__ = ["CorpusError", "load_corpus", "problems"]
 
 _CONTRACT = frozenset(tables.columns("articles"))
+CHUNK_ROWS = 2000
 
 
 def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] | None = None,
@@ -53,6 +54,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
                           ".jsonl, .json, .csv, optionally .gz)")
 
     rows: list[dict[str, Any]] = []
+    chunks: list[pd.DataFrame] = []
     used: set[tuple[Path, str]] = set()
     files = found.files
     if progress:
@@ -64,13 +66,22 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
                                 fields=fields, problems=issues):
             _apply_sidecar(record, file, sidecars, used)
             rows.append(_article(record, known))
+            if len(rows) >= CHUNK_ROWS:
+                # Into a frame every few thousand articles: its columns hold the texts far more
+                # compactly than Python strings, which keeps the peak low on big dumps.
+                chunks.append(pd.DataFrame(rows))
+                rows = []
+    if rows:
+        chunks.append(pd.DataFrame(rows))
+        rows = []
     issues += _unmatched_sidecar_rows(sidecars, used)
-    if not rows:
+    if not chunks:
         raise CorpusError(f"{found.root}: no article could be loaded "
                           f"({len(issues)} problem(s): {'; '.join(issues[:3])})", issues)
 
-    _infer_dates(rows, today)
-    df = pd.DataFrame(rows)
+    df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    chunks.clear()
+    _infer_dates(df, today)
     df = _unique_ids(df)
     if dedupe:
         df = _link_duplicates(df, near_duplicate_threshold)
@@ -144,20 +155,27 @@ def _infer_missing(record: Record, cleaned: Cleaned, known: dict[str, str], body
     return text
 
 
-def _infer_dates(rows: list[dict[str, Any]], today: date | None) -> None:
-    """Publication dates from the text for the rows that have none.
+def _infer_dates(df: pd.DataFrame, today: date | None) -> None:
+    """Publication dates from the text for the articles that have none, in place.
 
     The corpus's known dates bound which year a weekday may pin ("Wednesday, November 12"): a
     folder of 2015 articles does not get 2025 dates.
     """
-    years = [r["published"].year for r in rows if not pd.isna(r["published"])]
-    frame = (min(years) - 1, max(years) + 1) if years else None
-    for r in rows:
-        if pd.isna(r["published"]) and r["text"]:
-            published, source, evidence = infer_date(r["text"], today, frame)
-            if published is not None:
-                r.update(published=pd.Timestamp(published), published_source=source,
-                         published_evidence=evidence)
+    known = pd.to_datetime(df["published"]).dropna()
+    frame = (known.min().year - 1, known.max().year + 1) if len(known) else None
+    missing = df.index[df["published"].isna()]
+    if len(missing) == 0:
+        return
+    found = [infer_date(text, today, frame) if isinstance(text, str) and text else
+             (None, "unknown", None) for text in df.loc[missing, "text"]]
+    hits = [(i, f) for i, f in zip(missing, found) if f[0] is not None]
+    if not hits:
+        return
+    index = [i for i, _ in hits]
+    df["published"] = pd.to_datetime(df["published"])
+    df.loc[index, "published"] = [pd.Timestamp(f[0]) for _, f in hits]
+    df.loc[index, "published_source"] = [f[1] for _, f in hits]
+    df.loc[index, "published_evidence"] = [f[2] for _, f in hits]
 
 
 def _content_id(record: Record) -> str:
