@@ -85,7 +85,6 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
     """
     from workbench.cache.paths import default_cache_dir
     from workbench.read.files import CorpusError, find_files
-    from workbench.session import open_corpus
 
     paths = notebook_paths(notebooks, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
     declared_params = {p.stem: declared(p) for p in paths}
@@ -100,6 +99,21 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
         raise ReportError(f"corpus {exc}") from None
     cache = Path(cache_dir).expanduser().resolve() if cache_dir else default_cache_dir()
 
+    # Kernels boot (and import the workbench) while this process loads the corpus.
+    kernels = KernelPool(len(paths) * max(1, len(checked_variants)))
+    try:
+        return _render_all(paths, declared_params, shared, checked_variants, corpus_path, out,
+                           cache, model, jobs, kernels)
+    finally:
+        kernels.close()
+
+
+def _render_all(paths: list[Path], declared_params: dict[str, dict[str, Any]],
+                shared: dict[str, Any], checked_variants: list[tuple[Variant, dict[str, Any]]],
+                corpus_path: Path, out: str | Path, cache: Path, model: str | None,
+                jobs: int | None, kernels: KernelPool) -> ReportResult:
+    from workbench.session import open_corpus
+
     ann = open_corpus(corpus_path, model=model, cache_dir=cache, progress=False)
     fixed = {"corpus": str(corpus_path), "cache_dir": str(cache),
              "model": "rules" if ann.pipeline.fallback else ann.pipeline.name}
@@ -107,12 +121,12 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
     out = Path(out).expanduser().resolve()
     if not checked_variants:
         return _render(paths, declared_params, out, {**shared, **fixed}, shared, ann,
-                       corpus_path, jobs, title="Reports")
+                       corpus_path, jobs, kernels, title="Reports")
     result = ReportResult(out=out, index=out / "index.html", manifest=out / "manifest.json")
     for variant, params in checked_variants:
         result.variants.append(_render(paths, declared_params, out / variant.slug,
                                        {**params, **fixed}, params, ann, corpus_path, jobs,
-                                       title=variant.name))
+                                       kernels, title=variant.name))
     prov = provenance(corpus_path, ann, shared)
     rows = [{"href": f"{v.out.name}/index.html", "title": variant.name,
              "status": "failed" if v.failed else "ok",
@@ -130,24 +144,28 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
 
 def _render(paths: list[Path], declared_params: dict[str, dict[str, Any]], out: Path,
             params: dict[str, Any], shown: dict[str, Any], ann: Any, corpus: Path,
-            jobs: int | None, title: str) -> ReportResult:
+            jobs: int | None, kernels: KernelPool, title: str) -> ReportResult:
     from workbench.report.export import export_html
 
     out.mkdir(parents=True, exist_ok=True)
     (out / "executed").mkdir(exist_ok=True)
     prov = provenance(corpus, ann, shown)
     foot = footer(prov)
-    workers = jobs or min(len(paths), os.cpu_count() or 1)
+    # Kernels are processes that mostly wait while booting: all notebooks at once by default.
+    workers = jobs or len(paths)
 
     def one(path: Path) -> NotebookRun:
         run = NotebookRun(name=path.stem, title=_title(path))
         executed = out / "executed" / path.name
         own = {k: v for k, v in params.items() if k in declared_params[path.stem]}
         started = time.perf_counter()
+        km = kernels.take()
         try:
-            _execute(path, executed, own)
+            _execute(path, executed, own, km)
         except Exception as exc:  # the notebook failed; its HTML still shows where and why
             run.status, run.error = "failed", _error_text(exc)
+        finally:
+            kernels.release(km)
         run.seconds = round(time.perf_counter() - started, 2)
         html_path = out / f"{path.stem}.html"
         source = executed if executed.exists() else path
@@ -169,14 +187,70 @@ def _render(paths: list[Path], declared_params: dict[str, dict[str, Any]], out: 
     return result
 
 
-def _execute(path: Path, executed: Path, params: dict[str, Any]) -> None:
+def _execute(path: Path, executed: Path, params: dict[str, Any], km: Any = None) -> None:
     import papermill
 
     # No cwd=: papermill would chdir the whole process, which races between threads; the
     # notebooks get absolute paths instead.
     papermill.execute_notebook(
         str(path), str(executed), parameters=params, kernel_name="python3",
-        progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT)
+        progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT, km=km)
+
+
+class KernelPool:
+    """Python kernels started ahead of need, each already importing the workbench.
+
+    Starting a kernel and importing pandas and Altair takes a few seconds per notebook; done
+    here, it overlaps with loading the corpus. A notebook without a kernel from the pool gets a
+    fresh one from papermill.
+    """
+
+    WARM_UP = "import workbench.session, workbench.analyze, workbench.charts, workbench.notebook"
+
+    def __init__(self, n: int) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._free: list[Any] = []
+        self._all: list[Any] = []
+        for _ in range(n):
+            try:
+                self._free.append(self._start())
+            except Exception:  # no kernel now: papermill will try again, and report why
+                break
+        self._all = list(self._free)
+
+    def _start(self) -> Any:
+        from jupyter_client.manager import KernelManager
+
+        km = KernelManager(kernel_name="python3")
+        km.start_kernel()
+        kc = km.client()
+        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
+        # Queued before the notebook's own cells; silent, so execution counts are unchanged.
+        kc.execute(self.WARM_UP, silent=True, store_history=False)
+        kc.stop_channels()
+        return km
+
+    def take(self) -> Any:
+        with self._lock:
+            return self._free.pop(0) if self._free else None
+
+    def release(self, km: Any) -> None:
+        if km is not None:
+            _shutdown(km)
+
+    def close(self) -> None:
+        for km in self._all:
+            _shutdown(km)
+
+
+def _shutdown(km: Any) -> None:
+    try:
+        if km.has_kernel:
+            km.shutdown_kernel(now=True)
+    except Exception:  # a kernel that is already gone needs no shutting down
+        pass
 
 
 def _title(path: Path) -> str:
