@@ -67,3 +67,15 @@ def test_cooccurrence_matrix():
     assert enc["x"]["sort"][0] == "Kyiv"
     assert len(rows(chart)) == len(co)
     assert {t["field"] for t in enc["tooltip"]} >= {"together", "units_a", "units_b"}
+
+
+def test_heatmap_of_a_290_outlet_dump_shows_the_largest_and_says_so():
+    c = sel()
+    f = A.entity_frequency(c["mentions"], c["sel"])
+    many = pd.concat([f.assign(group=f["group"] + f" {i:03d}", words=f["words"] + i)
+                      for i in range(73)], ignore_index=True)  # 292 groups
+    chart = C.entity_heatmap(many, top_n=5)
+    data = pd.DataFrame(rows(chart))
+    assert data["group"].nunique() == 60
+    assert "the 60 largest of 292 groups shown (232 smaller left out)" in \
+        chart.to_dict()["title"]["subtitle"]

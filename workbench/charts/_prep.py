@@ -55,3 +55,21 @@ def faded(selection: alt.Parameter, on: float = 1.0, off: float = 0.15) -> alt.O
 def by_title(df: pd.DataFrame) -> str:
     """The grouping's name for axis titles (``attrs["by"]``, else "group")."""
     return str(df.attrs.get("by", "group"))
+
+
+MAX_GROUPS = 60
+"""Rows or panels per group a chart draws at most: 50 outlets stay readable; a dump with 290
+outlets compared by outlet shows its 60 largest and says how many more there are (group by a
+sources.csv column to see them all)."""
+
+
+def largest_groups(df: pd.DataFrame, size: pd.Series, max_groups: int | None = MAX_GROUPS
+                   ) -> tuple[pd.DataFrame, str]:
+    """``df`` restricted to the ``max_groups`` groups with the largest ``size`` (a Series
+    indexed by group), and a subtitle note saying what was left out ("" when nothing)."""
+    if max_groups is None or size.size <= max_groups:
+        return df, ""
+    kept = set(size.sort_values(ascending=False, kind="stable").index[:max_groups])
+    left = size.size - max_groups
+    return (df[df["group"].isin(kept)],
+            f"; the {max_groups} largest of {size.size} groups shown ({left} smaller left out)")

@@ -8,7 +8,7 @@ import pandas as pd
 
 from ..analyze.frequency import OTHER, top_entities
 from . import theme
-from ._prep import by_title, faded, legend_selection, truncate
+from ._prep import MAX_GROUPS, by_title, faded, largest_groups, legend_selection, truncate
 
 
 def entity_bar(freq: pd.DataFrame, *, top_n: int = 20, title: str | None = None) -> alt.Chart:
@@ -45,11 +45,13 @@ def entity_bar(freq: pd.DataFrame, *, top_n: int = 20, title: str | None = None)
         height=alt.Step(18))
 
 
-def entity_heatmap(freq: pd.DataFrame, *, top_n: int = 25,
+def entity_heatmap(freq: pd.DataFrame, *, top_n: int = 25, max_groups: int | None = MAX_GROUPS,
                    title: str | None = None) -> alt.Chart:
     """Entity × group heatmap of mentions per 1,000 words (zero where a group never names the
-    entity) for the ``top_n`` entities overall, from
-    :func:`~workbench.analyze.entity_frequency`."""
+    entity) for the ``top_n`` entities overall and the ``max_groups`` groups with most words,
+    from :func:`~workbench.analyze.entity_frequency`."""
+    freq, left_out = largest_groups(
+        freq, freq.drop_duplicates("group").set_index("group")["words"], max_groups)
     top = top_entities(freq, top_n, other=False)
     entities = (top.groupby("entity_id")["mentions"].sum().sort_values(ascending=False,
                                                                         kind="stable"))
@@ -86,7 +88,8 @@ def entity_heatmap(freq: pd.DataFrame, *, top_n: int = 25,
     )
     return chart.properties(
         title=alt.Title(title or f"Who each {by_title(freq)} mentions",
-                        subtitle=f"top {len(entities)} entities, mentions per 1,000 words"),
+                        subtitle=f"top {len(entities)} entities, mentions per 1,000 words"
+                                 f"{left_out}"),
         width=alt.Step(28 if not many else 18), height=alt.Step(16))
 
 

@@ -7,18 +7,23 @@ import pandas as pd
 
 from ..analyze.keyness import top_keyness
 from . import theme
-from ._prep import by_title, facet_columns, truncate
+from ._prep import MAX_GROUPS, by_title, facet_columns, largest_groups, truncate
 
 SIDE_LABELS = {"group": "favoured by this group", "rest": "favoured by the rest"}
 
 
 def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
-                 title: str | None = None) -> alt.FacetChart:
+                 max_groups: int | None = MAX_GROUPS, title: str | None = None
+                 ) -> alt.FacetChart:
     """One panel per group (wrapping after ``columns``) with the ``n`` strongest terms on each
     side, bars at the z-score: right of zero the group uses the term more than the rest of the
     corpus, left of zero less.  Takes :func:`~workbench.analyze.keyness` or
-    :func:`~workbench.analyze.top_keyness` output."""
+    :func:`~workbench.analyze.top_keyness` output; panels for the ``max_groups`` groups with
+    most counted terms."""
     top = k if "side" in k.columns else top_keyness(k, n)
+    totals = pd.Series(k.attrs.get("group_totals") or
+                       top.groupby("group")["count"].sum().to_dict(), dtype="float64")
+    top, left_out = largest_groups(top, totals, max_groups)
     data = top[["group", "term", "count", "count_rest", "delta", "se", "z", "side"]].copy()
     data["term"] = truncate(data["term"], 80)
     data["group"] = truncate(data["group"], 120)
@@ -49,4 +54,5 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
     return chart.properties(title=alt.Title(
         title or f"What each {by_title(k)} favours",
         subtitle=f"{unit}: each {by_title(k)} against the rest of the corpus "
-                 f"(log-odds with informative Dirichlet prior, Monroe et al. 2008{prior})"))
+                 f"(log-odds with informative Dirichlet prior, Monroe et al. 2008{prior})"
+                 f"{left_out}"))

@@ -5,14 +5,17 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ._prep import by_title, facet_columns, faded, legend_selection, truncate
+from ._prep import (MAX_GROUPS, by_title, facet_columns, faded, largest_groups,
+                    legend_selection, truncate)
 
 
 def variant_shares(v: pd.DataFrame, *, top_n: int = 12, columns: int = 2,
-                   title: str | None = None) -> alt.FacetChart:
+                   max_groups: int | None = MAX_GROUPS, title: str | None = None
+                   ) -> alt.FacetChart:
     """One panel per contested entity (the ``top_n`` with most tagged mentions, wrapping after
     ``columns``), one 100 % bar per group split by variant tag, from
     :func:`~workbench.analyze.variant_shares`; click the legend to pick a variant."""
+    v, left_out = largest_groups(v, v.groupby("group")["mentions"].sum(), max_groups)
     totals = v.groupby("entity")["mentions"].sum().sort_values(ascending=False, kind="stable")
     keep = list(totals.index[:top_n])
     data = v[v["entity"].isin(keep)][["group", "entity", "variant", "spelling", "mentions",
@@ -35,6 +38,6 @@ def variant_shares(v: pd.DataFrame, *, top_n: int = 12, columns: int = 2,
     ).add_params(pick).properties(width=260, height=alt.Step(16))
     head = alt.Title(title or f"Naming choices by {by_title(v)}",
                      subtitle="share of each spelling among the mentions the knowledge base "
-                              "tagged")
+                              f"tagged{left_out}")
     return base.facet(facet=alt.Facet("entity:N", title=None, sort=keep),
                       columns=facet_columns(len(keep), columns)).properties(title=head)

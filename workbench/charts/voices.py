@@ -6,13 +6,17 @@ import altair as alt
 import pandas as pd
 
 from ..analyze.frequency import OTHER
-from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
+from ._prep import (MAX_GROUPS, by_title, faded, largest_groups, legend_selection, lump,
+                    order_with_other_last, truncate)
 
 
-def voices_bars(v: pd.DataFrame, *, top_n: int = 8, title: str | None = None) -> alt.VConcatChart:
+def voices_bars(v: pd.DataFrame, *, top_n: int = 8, max_groups: int | None = MAX_GROUPS,
+                title: str | None = None) -> alt.VConcatChart:
     """Two panels from :func:`~workbench.analyze.voices`: each group's quotes split by speaker
     (the ``top_n`` most quoted overall, the rest as "(other)") and by affiliation; click a
-    legend to highlight one voice."""
+    legend to highlight one voice; rows for the ``max_groups`` groups with most quotes."""
+    sizes = v[v["dimension"] == "speaker"].groupby("group")["quotes"].sum()
+    v, left_out = largest_groups(v, sizes, max_groups)
     panels = []
     for dim, label in (("speaker", "speaker"), ("affiliation", "affiliation")):
         d = v[v["dimension"] == dim][["group", "voice", "affiliation", "quotes", "direct"]]
@@ -46,7 +50,8 @@ def voices_bars(v: pd.DataFrame, *, top_n: int = 8, title: str | None = None) ->
                      alt.Tooltip("group_quotes:Q", title=f"quotes in {by_title(v)}")],
         ).add_params(pick).properties(width=460, height=alt.Step(18)))
     return alt.vconcat(*panels).resolve_scale(color="independent").properties(
-        title=alt.Title(title or f"Whose voices each {by_title(v)} quotes"))
+        title=alt.Title(title or f"Whose voices each {by_title(v)} quotes",
+                        subtitle=left_out.lstrip("; ") or alt.Undefined))
 
 
 def _lump_speakers(d: pd.DataFrame, top_n: int) -> pd.DataFrame:
