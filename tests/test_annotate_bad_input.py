@@ -126,3 +126,36 @@ def test_both_label_schemes_map_to_one_type(scheme):
     assert [r["type"] for r in rows] == [scheme[lab] for lab in labels]
     assert [r["label"] for r in rows] == labels
     assert rows[0]["entity_id"] == "local:marianna-quill"
+
+
+def test_a_component_that_fails_on_one_article_fails_only_that_one(tmp_path, monkeypatch):
+    from workbench.annotate.pipeline import EntityNormaliser
+
+    original = EntityNormaliser.__call__
+
+    def fragile(self, doc):
+        if "BOOM" in doc.text:
+            raise ValueError("synthetic failure")
+        return original(self, doc)
+
+    monkeypatch.setattr(EntityNormaliser, "__call__", fragile)
+    arts = pd.DataFrame({"article_id": ["a", "b", "c", "d"],
+                         "text": ["Peskov said talks stalled in Kyiv.", "BOOM Putin met Trump.",
+                                  None, "Zelensky spoke in Kyiv on May 16, 2025."],
+                         "published": [pd.NaT] * 4})
+    ann = annotate(arts, model="rules", cache_dir=tmp_path)
+    assert any(p.startswith("article b:") and "synthetic failure" in p for p in ann.problems)
+    assert any(p.startswith("article c:") and "no text" in p for p in ann.problems)
+    assert set(ann.mentions["article_id"]) == {"a", "d"}
+    assert (ann.dates["text"] == "May 16, 2025").any()
+
+
+def test_corrupt_cache_part_is_set_aside_and_redone(sample_articles, tmp_path):
+    first = annotate(sample_articles, model="rules", cache_dir=tmp_path)
+    part = next((tmp_path / "annotations" / first.pipeline.fingerprint).glob("part-*"))
+    (part / "mentions.parquet").write_bytes(b"not parquet at all")
+    again = annotate(sample_articles, model="rules", cache_dir=tmp_path)
+    assert any("unreadable" in p and "redone" in p for p in again.problems)
+    pd.testing.assert_frame_equal(first.mentions, again.mentions)
+    third = annotate(sample_articles, model="rules", cache_dir=tmp_path)
+    assert third.stats["annotated"] == 0 and not any("unreadable" in p for p in third.problems)

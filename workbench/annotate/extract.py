@@ -61,47 +61,101 @@ def annotate_jobs(nlp: Any, kb: KnowledgeBase, jobs: Iterable[Job], batch_size: 
                   ) -> Iterator[Result]:
     """Annotate ``jobs`` with ``nlp`` (via ``nlp.pipe``), yielding one Result per job, in order.
 
-    An article whose rules fail gets status ``error`` and the reason; the others go on.
+    An article on which a pipeline component or a rule fails gets status ``error`` and the
+    reason, and no rows; the others go on. When a component raises inside ``nlp.pipe`` (which
+    ends the stream), the articles still in flight and the rest are annotated one by one, so
+    only the culprit fails.
     """
+    from collections import deque
+
     from workbench.annotate.quotes import doc_quotes
 
-    def pieces() -> Iterator[tuple[str, tuple[Job, int, int, int]]]:
-        for job in jobs:
-            parts = chunks(job.text) if job.text.strip() else []
-            if not parts:
-                yield "", (job, -1, 0, 0)
-            for i, (offset, piece) in enumerate(parts):
-                yield piece, (job, i, len(parts), offset)
+    failures: dict[str, str] = {}
+    sent_in: deque[Piece] = deque()
 
-    current: Result | None = None
-    sent_offset = 0
-    for doc, (job, index, total, offset) in nlp.pipe(pieces(), as_tuples=True,
-                                                     batch_size=batch_size):
-        if index == -1:
-            yield Result(job.key, status="empty", message="no text to annotate")
-            continue
-        if index == 0:
-            current, sent_offset = Result(job.key, n_chunks=total), 0
-            if total > 1:
-                current.message = (f"long text ({len(job.text):,} characters) annotated in "
-                                   f"{total} pieces cut at paragraph breaks")
-        assert current is not None
+    def pieces() -> Iterator[tuple[str, Piece]]:
+        for job in jobs:
+            parts = chunks(job.text) if job.text.strip() else [(0, "")]
+            for i, (offset, piece) in enumerate(parts):
+                context = Piece(job, i, len(parts), offset, piece)
+                sent_in.append(context)
+                yield piece, context
+
+    state: dict[str, tuple[Result, int]] = {}  # job key → (result so far, sentence offset)
+
+    def done(piece: Piece, doc: Any | None) -> Result | None:
+        job = piece.job
+        result, sent_offset = state.pop(job.key, (None, 0))
+        if result is None:
+            result = Result(job.key, n_chunks=piece.total)
+            if piece.total > 1:
+                result.message = (f"long text ({len(job.text):,} characters) annotated in "
+                                  f"{piece.total} pieces cut at paragraph breaks")
+        if not job.text.strip():
+            result.status, result.message = "empty", "no text to annotate"
+        elif doc is None:
+            result.status = "error"
+            result.message = failures.get(job.key, "a pipeline component failed on it")
+        elif result.status != "error":
+            try:
+                sent_offset += _add_rows(result, doc, kb, job, piece.offset, sent_offset,
+                                         doc_quotes)
+            except Exception as exc:  # a rule bug on one article must not stop the corpus
+                result.status = "error"
+                result.message = f"annotation rules failed: {type(exc).__name__}: {exc}"
+        if piece.index < piece.total - 1:
+            state[job.key] = (result, sent_offset)
+            return None
+        if result.status == "error":  # no partial rows for an article that failed
+            result.rows = {name: [] for name in result.rows}
+        return result
+
+    stream = pieces()
+    try:
+        for doc, context in nlp.pipe(stream, as_tuples=True, batch_size=batch_size):
+            while sent_in and sent_in[0] is not context:  # dropped by an error handler
+                if (result := done(sent_in.popleft(), None)) is not None:
+                    yield result
+            sent_in.popleft()
+            if (result := done(context, doc)) is not None:
+                yield result
+        return
+    except Exception:  # noqa: BLE001 — a component raised; find which article, go on
+        pass
+    for _ in stream:  # the pieces nlp.pipe had not asked for yet join the queue
+        pass
+    while sent_in:
+        piece = sent_in.popleft()
         try:
-            starts = sentence_starts(doc)
-            mentions = doc_mentions(doc, kb, starts)
-            current.rows["quotes"] += _shift(doc_quotes(doc, mentions, kb, starts), offset,
-                                             sent_offset)
-            current.rows["mentions"] += _shift(mentions, offset, sent_offset)
-            current.rows["dates"] += _shift(doc_dates(doc, job.published, starts), offset,
-                                            sent_offset)
-            sent_offset += len(starts)
-        except Exception as exc:  # a rule bug on one article must not stop the corpus
-            current.status = "error"
-            current.message = f"annotation rules failed: {type(exc).__name__}: {exc}"
-        if index == total - 1:
-            if current.status == "error":
-                current.rows = Result(job.key).rows
-            yield current
+            doc = nlp(piece.text)
+        except Exception as exc:  # noqa: BLE001 — this article is the culprit
+            failures[piece.job.key] = (f"the spaCy pipeline failed on it: "
+                                       f"{type(exc).__name__}: {exc}")
+            doc = None
+        if (result := done(piece, doc)) is not None:
+            yield result
+
+
+@dataclass(frozen=True, eq=False)
+class Piece:
+    """One piece of an article's text as it travels through ``nlp.pipe``."""
+
+    job: Job
+    index: int
+    total: int
+    offset: int
+    text: str
+
+
+def _add_rows(result: Result, doc: Any, kb: KnowledgeBase, job: Job, offset: int,
+              sent_offset: int, doc_quotes: Any) -> int:
+    """Add one piece's rows to ``result``; returns its number of sentences."""
+    starts = sentence_starts(doc)
+    mentions = doc_mentions(doc, kb, starts)
+    result.rows["quotes"] += _shift(doc_quotes(doc, mentions, kb, starts), offset, sent_offset)
+    result.rows["mentions"] += _shift(mentions, offset, sent_offset)
+    result.rows["dates"] += _shift(doc_dates(doc, job.published, starts), offset, sent_offset)
+    return len(starts)
 
 
 def doc_dates(doc: Any, anchor: date | None, starts: list[int]) -> list[dict[str, Any]]:

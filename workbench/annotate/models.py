@@ -21,6 +21,8 @@ from workbench.annotate.errors import AnnotateError
 DEFAULT_MODEL = "en_core_web_sm"
 FALLBACK = "rules"  # model name that asks for the rules-only pipeline on purpose
 FALLBACK_LABEL = "rules-only fallback (no trained spaCy pipeline)"
+FALLBACK_LIMITS = ("entities come from the knowledge base only (no statistical entities) and "
+                   "quotes are not extracted (they need a parser); dates still are.")
 ENV_VAR = "WORKBENCH_SPACY_MODEL"
 
 INSTALL_HELP = (
@@ -52,7 +54,7 @@ def installed_english_pipelines() -> list[str]:
     """
     names = []
     for entry in metadata.entry_points(group="spacy_models"):
-        if _meta(entry.name).get("lang") == "en":
+        if package_meta(entry.name).get("lang") == "en":
             names.append(entry.name)
     # The standard pipelines first, small before large (speed), transformer last.
     order = {"en_core_web_sm": 0, "en_core_web_md": 1, "en_core_web_lg": 2, "en_core_web_trf": 3}
@@ -81,9 +83,8 @@ def choose_model(model: str | None = None) -> ModelChoice:
                            f"{DEFAULT_MODEL} is not installed; using {others[0]}")
     return ModelChoice(FALLBACK, True,
                        f"No trained English spaCy pipeline is installed ({DEFAULT_MODEL} is "
-                       f"missing), so annotation uses the {FALLBACK_LABEL}: knowledge-base "
-                       f"entities and date rules only, no statistical entities, no quotes "
-                       f"beyond simple patterns. {INSTALL_HELP}")
+                       f"missing), so annotation uses the {FALLBACK_LABEL}: {FALLBACK_LIMITS} "
+                       f"{INSTALL_HELP}")
 
 
 def is_package(name: str) -> bool:
@@ -95,7 +96,7 @@ def is_package(name: str) -> bool:
     return True
 
 
-def _meta(name: str) -> dict[str, Any]:
+def package_meta(name: str) -> dict[str, Any]:
     """A pipeline package's meta.json, read from disk without importing the package."""
     try:
         spec = util.find_spec(name)

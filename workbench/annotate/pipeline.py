@@ -15,14 +15,18 @@ annotation cache key, so changing any of them re-annotates.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from workbench.annotate.errors import AnnotateError
 from workbench.annotate.kb import KnowledgeBase, load_kb
-from workbench.annotate.models import FALLBACK, ModelChoice, choose_model
+from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, choose_model,
+                                      package_meta)
 
 RULES_VERSION = "2"
 """Bump when mention, quote or date rules change: cached annotations are then redone."""
@@ -36,22 +40,28 @@ OPENERS = set('"“«—–-(‘\'')
 class PipelineInfo:
     """What annotated (or would annotate) a corpus: shown in reports, keyed in the cache."""
 
-    name: str
+    name: str  # as the pipeline calls itself (lang_name from its meta.json)
     version: str
     fallback: bool
     kb_path: str | None
     kb_fingerprint: str
     notice: str | None
+    location: str = ""  # the package name or folder it loads from
 
     @property
     def label(self) -> str:
         """`name version`, or the fallback's label."""
-        from workbench.annotate.models import FALLBACK_LABEL
-
         return FALLBACK_LABEL if self.fallback else f"{self.name} {self.version}"
 
     @property
+    def model_arg(self) -> str:
+        """What to pass as ``model=`` to load this same pipeline again."""
+        return FALLBACK if self.fallback else (self.location or self.name)
+
+    @property
     def fingerprint(self) -> str:
+        # The pipeline's own name and version, not how it was named on the command line: a
+        # package and its folder are the same pipeline and share the cache.
         key = f"{self.name}\x1f{self.version}\x1f{self.kb_fingerprint}\x1f{RULES_VERSION}"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
 
@@ -62,9 +72,11 @@ def pipeline_info(model: str | None = None, kb: KnowledgeBase | str | None = Non
     and report manifests use it)."""
     choice = choose_model(model)
     kb = kb if isinstance(kb, KnowledgeBase) else load_kb(kb)
-    return PipelineInfo(name=choice.name, version=_version(choice), fallback=choice.fallback,
+    name, version = _identity(choice)
+    return PipelineInfo(name=name, version=version, fallback=choice.fallback,
                         kb_path=str(kb.path) if kb.path else None,
-                        kb_fingerprint=kb.fingerprint, notice=choice.notice)
+                        kb_fingerprint=kb.fingerprint, notice=choice.notice,
+                        location=choice.name)
 
 
 def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
@@ -74,7 +86,14 @@ def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
     if choice.fallback:
         nlp = spacy.blank("en")
     else:
-        nlp = spacy.load(choice.name)
+        try:
+            nlp = spacy.load(choice.name)
+        except Exception as exc:  # an installed but broken or incompatible pipeline
+            raise AnnotateError(
+                f"spaCy pipeline '{choice.name}' is installed but does not load "
+                f"({type(exc).__name__}: {' '.join(str(exc).split())[:300]}). Reinstall it, or "
+                f"choose another with --model (--model {FALLBACK} for the rules-only "
+                "fallback).") from None
     _register_components()
     before = {"before": "parser"} if "parser" in nlp.pipe_names else {}
     nlp.add_pipe("workbench_sentences", **before)
@@ -83,26 +102,49 @@ def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
                          **where)
     ruler.add_patterns(kb.ruler_patterns())
     # After the tagger, which the junk filter reads (a proper noun or not).
-    nlp.add_pipe("workbench_entities", config={"kb_path": str(kb.path) if kb.path else None})
+    nlp.add_pipe("workbench_entities").kb = kb
     return nlp
 
 
-def _version(choice: ModelChoice) -> str:
-    if choice.name == FALLBACK:
+def _identity(choice: ModelChoice) -> tuple[str, str]:
+    """(name, version) of a pipeline from its meta.json, read without loading it."""
+    if choice.fallback:
         import spacy
 
-        return f"spacy-{spacy.__version__}-blank"
-    try:
-        return metadata.version(choice.name)
-    except metadata.PackageNotFoundError:  # a pipeline loaded from a folder
-        import json
-        from pathlib import Path
+        return FALLBACK, f"spacy-{spacy.__version__}-blank"
+    meta = package_meta(choice.name)
+    if not meta and Path(choice.name).is_dir():
+        try:
+            meta = json.loads((Path(choice.name) / "meta.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            meta = {}
+    name = f"{meta['lang']}_{meta['name']}" if meta.get("lang") and meta.get("name") \
+        else choice.name
+    version = str(meta.get("version") or _installed_version(choice.name))
+    return name, version
 
-        meta = json.loads((Path(choice.name) / "meta.json").read_text(encoding="utf-8"))
-        return str(meta.get("version", "unknown"))
+
+def _installed_version(name: str) -> str:
+    try:
+        return metadata.version(name)
+    except metadata.PackageNotFoundError:
+        return "unknown"
 
 
 _REGISTERED = False
+
+
+class EntityNormaliser:
+    """The ``workbench_entities`` component; ``build_nlp`` gives it the knowledge base object
+    (not a path), so it links against exactly the entities the cache fingerprint names."""
+
+    def __init__(self) -> None:
+        self.kb: KnowledgeBase | None = None
+
+    def __call__(self, doc: Any) -> Any:
+        from workbench.annotate.mentions import normalise_entities
+
+        return normalise_entities(doc, self.kb or load_kb())
 
 
 def sentence_start_array(doc: Any) -> np.ndarray:
@@ -160,12 +202,9 @@ def _register_components() -> None:
             doc.from_array(["SENT_START"], sentence_start_array(doc))
         return doc
 
-    @Language.factory("workbench_entities", default_config={"kb_path": None})
-    def workbench_entities(nlp, name, kb_path):
+    @Language.factory("workbench_entities")
+    def workbench_entities(nlp, name):
         """Link statistical entities to the knowledge base and drop junk (mentions.py)."""
-        from workbench.annotate.mentions import normalise_entities
-
-        kb = load_kb(kb_path)
-        return lambda doc: normalise_entities(doc, kb)
+        return EntityNormaliser()
 
     _REGISTERED = True

@@ -8,7 +8,6 @@ resumes where it stopped. ``jobs > 1`` annotates in that many worker processes.
 from __future__ import annotations
 
 import hashlib
-import os
 import sys
 import time
 from collections.abc import Iterator
@@ -55,10 +54,17 @@ class Annotations:
                 f"{len(self.quotes)} quotes, {len(self.dates)} dates; {self.pipeline.label}>")
 
 
-def article_key(text: str | None, published: Any) -> str:
+def article_text(text: Any) -> str:
+    """An article's text as a string ("" for missing values of any kind: None, NaN, NA)."""
+    return "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
+
+
+def article_key(text: Any, published: Any) -> str:
     """Cache key of an article's content: its text and the date its dates are anchored on."""
-    day = "" if published is None or pd.isna(published) else pd.Timestamp(published).date().isoformat()
-    return hashlib.sha256(f"{text or ''}\x1f{day}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    day = "" if published is None or pd.isna(published) else \
+        pd.Timestamp(published).date().isoformat()
+    data = f"{article_text(text)}\x1f{day}".encode("utf-8", "surrogatepass")
+    return hashlib.sha256(data).hexdigest()[:24]
 
 
 def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
@@ -76,27 +82,41 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
         kb_obj = kb if isinstance(kb, KnowledgeBase) else load_kb(kb)
     except KBError as exc:
         raise AnnotateError(str(exc)) from None
+    articles = tables.conform(articles, "articles")
     info = pipeline_info(model, kb_obj)
     store = AnnotationStore(Path(cache_dir) if cache_dir else default_cache_dir(),
                             info.fingerprint, asdict(info))
-    keys = [article_key(t, p) for t, p in zip(articles["text"], articles["published"])]
-    known = store.known_keys()
-    todo: dict[str, Job] = {}
-    for key, text, published in zip(keys, articles["text"], articles["published"]):
-        if key not in known and key not in todo:
+    texts = [article_text(t) for t in articles["text"]]
+    keys = [article_key(t, p) for t, p in zip(texts, articles["published"])]
+    jobs_by_key: dict[str, Job] = {}
+    for key, text, published in zip(keys, texts, articles["published"]):
+        if key not in jobs_by_key:
             day = None if pd.isna(published) else pd.Timestamp(published).date()
-            todo[key] = Job(key, "" if pd.isna(text) else str(text), day)
+            jobs_by_key[key] = Job(key, text, day)
+    known = store.known_keys()
+    todo = [job for key, job in jobs_by_key.items() if key not in known]
+    show = progress if progress is not None else _interactive()
+    workers = jobs if jobs > 1 and len(todo) >= 2 * TASK_ARTICLES else 1
     if todo:
-        show = progress if progress is not None else sys.stderr.isatty()
-        _run(list(todo.values()), info, kb_obj, store, jobs, show)
-    cached = store.read(set(keys))
+        _run(todo, info, kb_obj, store, workers, show)
+    cached = store.read(jobs_by_key)
+    found = set(cached["keys"]["key"])
+    lost = [job for key, job in jobs_by_key.items() if key not in found]
+    if lost:  # a cache part turned out unreadable while being read: redo its articles
+        _run(lost, info, kb_obj, store, 1, show)
+        cached = store.read(jobs_by_key)
+        todo += lost
     result = _assemble(articles, keys, cached, info)
     result.stats = {"articles": len(articles), "annotated": len(todo),
                     "from_cache": len(set(keys)) - len(todo),
-                    "seconds": round(time.perf_counter() - started, 3), "jobs": jobs}
-    if info.notice:
-        result.problems.insert(0, info.notice)
+                    "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
+    result.problems[:0] = [*([info.notice] if info.notice else []), *store.problems]
     return result
+
+
+def _interactive() -> bool:
+    # A terminal, or a Jupyter kernel (whose stderr is no TTY but is shown under the cell).
+    return sys.stderr.isatty() or "ipykernel" in sys.modules
 
 
 def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.DataFrame],
@@ -126,8 +146,8 @@ def _run(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase, store: Ann
     pending: list[Result] = []
     last = time.monotonic()
     try:
-        results = (_serial(jobs_list, info, kb) if jobs <= 1 or len(jobs_list) < 2 * TASK_ARTICLES
-                   else _parallel(jobs_list, info, jobs))
+        results = _serial(jobs_list, info, kb) if jobs <= 1 else _parallel(jobs_list, info, kb,
+                                                                            jobs)
         for result in results:
             pending.append(result)
             if bar is not None:
@@ -155,7 +175,7 @@ def _flush(store: AnnotationStore, results: list[Result]) -> None:
 
 
 def _serial(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase) -> Iterator[Result]:
-    nlp = build_nlp(choose_model(info.name if not info.fallback else "rules"), kb)
+    nlp = build_nlp(choose_model(info.model_arg), kb)
     yield from annotate_jobs(nlp, kb, jobs_list)
 
 
@@ -164,10 +184,9 @@ def _serial(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase) -> Iter
 _WORKER: dict[str, Any] = {}
 
 
-def _init_worker(model: str, kb_path: str | None) -> None:
-    # Workers must not fight over the machine's cores with their own BLAS threads.
-    os.environ.setdefault("OMP_NUM_THREADS", "1")
-    kb = load_kb(kb_path)
+def _init_worker(model: str, kb: KnowledgeBase) -> None:
+    # The parent's KB object itself, not its path: a file edited during the run must not give
+    # the workers other entities than the fingerprint says.
     _WORKER["kb"] = kb
     _WORKER["nlp"] = build_nlp(choose_model(model), kb)
 
@@ -176,14 +195,14 @@ def _work(batch: list[Job]) -> list[Result]:
     return list(annotate_jobs(_WORKER["nlp"], _WORKER["kb"], batch))
 
 
-def _parallel(jobs_list: list[Job], info: PipelineInfo, jobs: int) -> Iterator[Result]:
+def _parallel(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase,
+              jobs: int) -> Iterator[Result]:
     import multiprocessing
 
-    model = "rules" if info.fallback else info.name
     batches = [jobs_list[i:i + TASK_ARTICLES] for i in range(0, len(jobs_list), TASK_ARTICLES)]
     ctx = multiprocessing.get_context("spawn")  # fork would copy a process that may hold threads
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
-                             initargs=(model, info.kb_path)) as pool:
+                             initargs=(info.model_arg, kb)) as pool:
         queue = iter(batches)
         running = {pool.submit(_work, b) for b in _take(queue, 2 * jobs)}
         while running:

@@ -3,12 +3,15 @@
 Layout: ``<cache>/annotations/<fingerprint>/part-<id>/{keys,mentions,quotes,dates}.parquet``.
 A part is written into a hidden work folder and renamed into place when complete, so a run
 killed at any moment (Ctrl-C, ``kill -9``) leaves only whole parts: the next run reads them and
-annotates the rest. Keys found in two parts (two runs racing) are read once.
+annotates the rest. Keys found in two parts (two runs racing) are read once. A part that cannot
+be read (a disk error, a file truncated by power loss) is moved aside and reported; its
+articles are simply annotated again.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -21,6 +24,7 @@ from workbench import tables
 from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
 
 TABLES = ("mentions", "quotes", "dates")
+FILES = ("keys", *TABLES)
 KEY_COLUMNS = {"key": "string", "status": "string", "message": "string", "n_chunks": "Int64"}
 COMPACT_AFTER = 32  # parts; more than this are merged into one on the next read
 
@@ -32,18 +36,18 @@ class AnnotationStore:
         self.root = Path(cache_dir) / "annotations" / fingerprint
         self.root.mkdir(parents=True, exist_ok=True)
         sweep_stale(self.root)
+        self.problems: list[str] = []
+        self._index: dict[str, Path] | None = None
         if info is not None and not (self.root / "pipeline.json").exists():
             (self.root / "pipeline.json").write_text(json.dumps(info, indent=2), "utf-8")
 
     def parts(self) -> list[Path]:
+        """Complete parts, oldest name first."""
         return sorted(p for p in self.root.glob("part-*") if (p / "keys.parquet").exists())
 
     def known_keys(self) -> set[str]:
-        """Keys of every article annotated in a complete part."""
-        keys: set[str] = set()
-        for part in self.parts():
-            keys.update(pd.read_parquet(part / "keys.parquet", columns=["key"])["key"])
-        return keys
+        """Keys of every article annotated in a readable part."""
+        return set(self._key_index())
 
     def write_part(self, keys: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]
                    ) -> Path:
@@ -55,48 +59,85 @@ class AnnotationStore:
                                                               index=False)
         final = self.root / f"part-{uuid.uuid4().hex}"
         publish(tmp, final)
+        self._index = None
         return final
 
     def read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
         """The cached rows of ``keys``: ``keys`` (status per article) and the three tables, each
-        with a ``key`` column instead of ``article_id``."""
-        wanted = set(keys)
-        parts = self.parts()
-        if len(parts) > COMPACT_AFTER:
-            parts = [self._compact(parts)]
-        out: dict[str, list[pd.DataFrame]] = {name: [] for name in ("keys", *TABLES)}
-        seen: set[str] = set()
-        for part in parts:
-            k = pd.read_parquet(part / "keys.parquet")
-            fresh = set(k["key"]) & wanted - seen
-            if not fresh:
+        with a ``key`` column instead of ``article_id``; each key from one part only."""
+        if len(self.parts()) > COMPACT_AFTER:
+            self._compact()
+        return self._read(keys)
+
+    def _read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
+        by_part: dict[Path, set[str]] = {}
+        index = self._key_index()
+        for key in set(keys):
+            if key in index:
+                by_part.setdefault(index[key], set()).add(key)
+        out: dict[str, list[pd.DataFrame]] = {name: [] for name in FILES}
+        for part, wanted in by_part.items():
+            frames = self._read_part(part)
+            if frames is None:
                 continue
-            seen |= fresh
-            out["keys"].append(k[k["key"].isin(fresh)])
-            for name in TABLES:
-                t = pd.read_parquet(part / f"{name}.parquet")
-                out[name].append(t[t["key"].isin(fresh)])
+            for name in FILES:
+                f = frames[name]
+                out[name].append(f[f["key"].isin(wanted)])
         result = {"keys": _concat(out["keys"], _frame([], KEY_COLUMNS))}
         for name in TABLES:
             result[name] = _concat(out[name], _table_frame([], name))
         return result
 
-    def _compact(self, parts: list[Path]) -> Path:
-        """Merge many small parts into one (new part first, then the old ones go: a crash in
-        between leaves duplicates, which ``read`` skips)."""
-        merged = {name: [pd.read_parquet(p / f"{name}.parquet") for p in parts]
-                  for name in ("keys", *TABLES)}
-        keys = pd.concat(merged["keys"]).drop_duplicates("key")
-        rows = {name: pd.concat(merged[name]) for name in TABLES}
+    def _key_index(self) -> dict[str, Path]:
+        """Which part holds each key (the first part, by name, when two hold one)."""
+        if self._index is None:
+            index: dict[str, Path] = {}
+            for part in self.parts():
+                try:
+                    keys = pd.read_parquet(part / "keys.parquet", columns=["key"])["key"]
+                except Exception as exc:  # noqa: BLE001 — any unreadable part is set aside
+                    self._quarantine(part, exc)
+                    continue
+                for key in keys:
+                    index.setdefault(key, part)
+            self._index = index
+        return self._index
+
+    def _read_part(self, part: Path) -> dict[str, pd.DataFrame] | None:
+        try:
+            return {name: pd.read_parquet(part / f"{name}.parquet") for name in FILES}
+        except Exception as exc:  # noqa: BLE001 — see _key_index
+            self._quarantine(part, exc)
+            return None
+
+    def _quarantine(self, part: Path, exc: BaseException) -> None:
+        self.problems.append(f"annotation cache part {part.name} is unreadable "
+                             f"({type(exc).__name__}); set aside, its articles are redone")
+        self._index = None
+        try:  # a hidden .tmp name: out of every listing, swept like any leftover
+            os.replace(part, part.with_name(f".dead-{part.name}.tmp"))
+        except OSError:
+            pass
+
+    def _compact(self) -> None:
+        """Merge the parts into one: the merged part first, then the old ones go (renamed aside
+        before deletion, so a crash never leaves half a part under a part name)."""
+        old = self.parts()
+        merged = self._read(self.known_keys()) if old else None
+        if merged is None:
+            return
         tmp = new_tmp_dir(self.root, "part")
-        keys.to_parquet(tmp / "keys.parquet", index=False)
-        for name in TABLES:
-            rows[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        final = self.root / f"part-{uuid.uuid4().hex}"
-        publish(tmp, final)
-        for p in parts:
-            shutil.rmtree(p, ignore_errors=True)
-        return final
+        for name in FILES:
+            merged[name].to_parquet(tmp / f"{name}.parquet", index=False)
+        publish(tmp, self.root / f"part-{uuid.uuid4().hex}")
+        for part in old:
+            dead = part.with_name(f".dead-{part.name}.tmp")
+            try:
+                os.replace(part, dead)
+            except OSError:
+                continue
+            shutil.rmtree(dead, ignore_errors=True)
+        self._index = None
 
 
 def _table_frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from workbench.cache.paths import new_tmp_dir, publish
+from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
 
 _LOADER_MODULES = ("read", "corpus", "dates.py", "tables.py")
 
@@ -55,20 +56,20 @@ def read_cached(cache_dir: Path, key: str) -> pd.DataFrame | None:
 def write_cached(cache_dir: Path, key: str, articles: pd.DataFrame) -> None:
     """Store an articles table atomically (best effort: a read-only cache is not an error)."""
     parent = cache_dir / "corpora"
+    tmp = None
     try:
+        sweep_stale(parent)
         tmp = new_tmp_dir(parent, key)
         articles.to_parquet(tmp / "articles.parquet", index=False)
         attrs = {k: v for k, v in articles.attrs.items() if k in ("problems", "skipped")}
         (tmp / "attrs.json").write_text(json.dumps(attrs), encoding="utf-8")
-        final = parent / key
-        if final.exists():
-            import shutil
-
-            shutil.rmtree(tmp, ignore_errors=True)
-            return
-        publish(tmp, final)
+        publish(tmp, parent / key)
+        tmp = None
     except OSError:
-        pass
+        pass  # another process cached the same load first, or the cache is read-only
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 _FINGERPRINT: str | None = None
