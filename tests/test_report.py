@@ -218,3 +218,85 @@ def test_fallback_is_labelled_in_every_output(tmp_path):
     assert manifest["pipeline"]["fallback"] is True
     assert "rules-only fallback" in result.index.read_text(encoding="utf-8")
     assert "rules-only fallback" in (result.out / "timeline.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("params, message", [
+    ({"date_from": "2025-13-45"}, "is not a date"),
+    ({"entity_types": ["PERSON", "PEOPLE"]}, "unknown PEOPLE"),
+    ({"freq": "Y"}, "is not D, W or M"),
+])
+def test_bad_values_are_refused_before_any_kernel(monkeypatch, tmp_path, params, message):
+    started = []
+    monkeypatch.setattr(report_run, "KernelPool", lambda **kw: started.append(kw))
+    with pytest.raises(ReportError, match=message):
+        render_reports(SAMPLE, tmp_path, parameters=params)
+    assert started == []
+
+
+def test_cli_values_are_read_by_the_declared_type():
+    from workbench.report.params import check, parse_cli
+
+    declared_params = {"nb": {"kwic_entity": "Volodymyr Zelensky", "top_n": 20,
+                              "outlets": [], "count_duplicates_once": True}}
+    got = check(parse_cli(["kwic_entity=1e3", "top_n=30", "outlets=Izvestia, Moldova 1",
+                           "count_duplicates_once=no"]), declared_params)
+    assert got == {"kwic_entity": "1e3", "top_n": 30, "outlets": ["Izvestia", "Moldova 1"],
+                   "count_duplicates_once": False}
+    assert check(parse_cli(['outlets=["A, B", "C"]']), declared_params)["outlets"] == ["A, B",
+                                                                                        "C"]
+
+
+def test_corpus_given_as_a_parameter_is_the_runs_corpus(monkeypatch, tmp_path):
+    started = []
+    monkeypatch.setattr(report_run, "KernelPool", lambda **kw: started.append(kw))
+    with pytest.raises(ReportError, match="given twice"):
+        render_reports(SAMPLE, tmp_path, parameters={"corpus": str(tmp_path / "other")})
+    with pytest.raises(ReportError, match="other: no such file or folder"):
+        render_reports(None, tmp_path, parameters={"corpus": str(tmp_path / "other")})
+    assert started == []
+
+
+def test_unknown_group_by_is_refused_before_the_notebooks(tmp_path, cache_root, trained_model,
+                                                          monkeypatch):
+    ran = []
+    monkeypatch.setattr(report_run, "_execute", lambda *a: ran.append(a))
+    with pytest.raises(ReportError, match="no column 'colour'"):
+        render_reports(SAMPLE, tmp_path, parameters={"group_by": "colour"},
+                       cache_dir=cache_root, model=trained_model)
+    assert ran == []
+
+
+def test_an_export_failure_loses_only_that_report(tmp_path, cache_root, trained_model,
+                                                  monkeypatch):
+    from workbench.report import export
+
+    real = export.export_html
+
+    def flaky(source, path, **kw):
+        if "timeline" in str(path):
+            raise OSError("disk full")
+        return real(source, path, **kw)
+
+    monkeypatch.setattr(export, "export_html", flaky)
+    result = render_reports(SAMPLE, tmp_path, cache_dir=cache_root, model=trained_model,
+                            notebooks=["timeline", " source_bias"])
+    status = {r.name: (r.status, r.error) for r in result.runs}
+    assert status["source_bias"] == ("ok", None)
+    assert status["timeline"][0] == "failed" and "disk full" in status["timeline"][1]
+    assert "disk full" in (tmp_path / "timeline.html").read_text(encoding="utf-8")
+    assert result.index.exists() and result.manifest.exists()
+
+
+def test_kernel_pool_never_hands_out_a_dead_kernel():
+    from workbench.report.kernels import KernelPool
+
+    pool = KernelPool(size=1, needed=2)
+    try:
+        km = pool.take()
+        assert km is not None
+        km.shutdown_kernel(now=True)  # dies before the next notebook could use it
+        pool._ready.insert(0, km)
+        fresh = pool.take()
+        assert fresh is not km and (fresh is None or fresh.is_alive())
+    finally:
+        pool.close()

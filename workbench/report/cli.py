@@ -26,8 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                    "timeline,source_bias")
     r.add_argument("--notebook-dir", metavar="DIR", help="render the notebooks of DIR instead "
                    "of the workbench's own")
-    r.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: one "
-                   "per core)")
+    r.add_argument("--jobs", type=int, metavar="N", help="notebooks run at once (default: all)")
     r.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (see annotate)")
     r.add_argument("--cache-dir", metavar="DIR", help="annotation cache folder")
     r.set_defaults(run=_cmd_report)
@@ -41,7 +40,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
     config = load_config(args.config) if args.config else Config()
     params = {**config.parameters, **parse_cli(args.param)}
     notebooks = args.notebooks.split(",") if args.notebooks else config.notebooks
-    result = render_reports(args.corpus or config.corpus or "data/sample",
+    result = render_reports(args.corpus or config.corpus,
                             args.out or config.out or "reports", parameters=params,
                             variants=config.variants, notebooks=notebooks, jobs=args.jobs,
                             model=args.model, cache_dir=args.cache_dir,

@@ -1,8 +1,8 @@
 """A report configuration file: shared settings and variants, each rendered into its own folder.
 
 ```yaml
-corpus: data/sample            # optional; --corpus wins
-out: reports                   # optional; --out wins
+corpus: data/sample            # optional; --corpus wins (relative to this file)
+out: reports                   # optional; --out wins (relative to this file)
 notebooks: [entity_frequency, timeline]   # optional; default: every notebook
 parameters: {top_n: 25}        # shared by every variant; -p wins
 variants:                      # optional; each gets reports/<slug>/
@@ -70,7 +70,8 @@ def load_config(path: str | Path) -> Config:
     if unknown:
         raise ReportError(f"{path}: unknown key(s) {', '.join(sorted(unknown))}; expected "
                           f"{', '.join(sorted(_KEYS))}")
-    config = Config(corpus=_opt_str(data, "corpus", path), out=_opt_str(data, "out", path),
+    config = Config(corpus=_relative(_opt_str(data, "corpus", path), path),
+                    out=_relative(_opt_str(data, "out", path), path),
                     parameters=_mapping(data.get("parameters"), path, "parameters"))
     if data.get("notebooks") is not None:
         if not isinstance(data["notebooks"], list):
@@ -89,6 +90,14 @@ def load_config(path: str | Path) -> Config:
                                        _mapping(item.get("parameters"), path,
                                                 f"variant '{item['name']}' parameters")))
     return config
+
+
+def _relative(value: str | None, config: Path) -> str | None:
+    """Paths in a config are relative to the config file, wherever it is run from."""
+    if value is None:
+        return None
+    p = Path(value).expanduser()
+    return str(p if p.is_absolute() else (config.parent / p).resolve())
 
 
 def _opt_str(data: dict[str, Any], key: str, path: Path) -> str | None:

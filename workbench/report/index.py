@@ -30,6 +30,7 @@ footer dt {{ font-weight: 600; }} footer dd {{ margin: 0 0 .4rem 0; word-break: 
 <h1>{title}</h1>
 <p class="sub">{subtitle}</p>
 {warning}
+{notes}
 <table><thead><tr><th>Report</th><th>Status</th><th>Time</th><th>Summary</th></tr></thead>
 <tbody>
 {rows}
@@ -37,6 +38,16 @@ footer dt {{ font-weight: 600; }} footer dd {{ margin: 0 0 .4rem 0; word-break: 
 <footer><dl>{footer}</dl></footer>
 </body></html>
 """
+
+
+def _notes(notes: Sequence[str], shown: int = 20) -> str:
+    if not notes:
+        return ""
+    e = html.escape
+    items = "".join(f"<li>{e(n)}</li>" for n in notes[:shown])
+    more = f"<li>… {len(notes) - shown} more in manifest.json</li>" if len(notes) > shown else ""
+    return (f"<details><summary>{len(notes)} note{'s' if len(notes) != 1 else ''} from "
+            f"loading and annotating the corpus</summary><ul>{items}{more}</ul></details>")
 
 
 def _row(r: Mapping[str, Any]) -> str:
@@ -49,14 +60,17 @@ def _row(r: Mapping[str, Any]) -> str:
 
 
 def write_index(path: Path, *, title: str, subtitle: str, rows: Sequence[Mapping[str, Any]],
-                footer: Mapping[str, str], warning: str | None = None) -> Path:
-    """Write the index page. ``rows``: {href, title, status, seconds, summary}; every string is
-    escaped (titles and summaries may quote the corpus)."""
+                footer: Mapping[str, str], warning: str | None = None,
+                notes: Sequence[str] = ()) -> Path:
+    """Write the index page. ``rows``: {href, title, status, seconds, summary}; ``notes``: what
+    loading and annotation reported (problem files, articles without text…). Every string is
+    escaped (titles, summaries and notes may quote the corpus)."""
     e = html.escape
     body = "\n".join(_row(r) for r in rows)
     page = _PAGE.format(
         title=e(title), subtitle=e(subtitle), rows=body,
         warning=f"<p class=\"warn\">{e(warning)}</p>" if warning else "",
+        notes=_notes(notes),
         footer="".join(f"<dt>{e(k)}</dt><dd>{e(v)}</dd>" for k, v in footer.items()))
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page, encoding="utf-8")

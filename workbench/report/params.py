@@ -17,6 +17,13 @@ from workbench.report.errors import ReportError
 _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
+# Parameters every notebook declares that belong to the whole run: the runner sets them.
+RUN_OPTIONS = ("corpus", "model", "cache_dir")
+
+# Values the notebooks accept for these parameters, checked before any notebook runs.
+ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER"}
+FREQS = {"D", "W", "M"}
+
 
 def declared(notebook: Path) -> dict[str, Any]:
     """The parameters a notebook declares (its ``parameters`` cell): name → default value.
@@ -50,16 +57,20 @@ def declared(notebook: Path) -> dict[str, Any]:
 
 
 def parse_cli(items: Iterable[str]) -> dict[str, Any]:
-    """``-p name=value`` items → {name: value}; values are JSON or Python literals where they
-    parse as one (``[1, 2]``, ``true``, ``20``), else plain strings."""
+    """``-p name=value`` items → {name: "value"}: kept as written, and read according to the
+    parameter's declared type by ``check`` (so ``-p kwic_entity=1e3`` stays "1e3")."""
     out: dict[str, Any] = {}
     for item in items:
         name, sep, raw = item.partition("=")
         name = name.strip()
         if not sep or not name.isidentifier():
             raise ReportError(f"-p wants NAME=VALUE (e.g. -p top_n=30), got '{item}'")
-        out[name] = _literal(raw.strip())
+        out[name] = CliValue(raw.strip())
     return out
+
+
+class CliValue(str):
+    """A parameter value as typed on the command line, still to be read by its type."""
 
 
 def check(values: Mapping[str, Any], notebooks: Mapping[str, dict[str, Any]]) -> dict[str, Any]:
@@ -82,9 +93,49 @@ def check(values: Mapping[str, Any], notebooks: Mapping[str, dict[str, Any]]) ->
             out[name] = _convert(value, known[name])
         except (TypeError, ValueError) as exc:
             problems.append(f"parameter '{name}': {exc}")
+    problems += _value_problems(out)
     if problems:
         raise ReportError("; ".join(problems))
     return out
+
+
+def _value_problems(values: Mapping[str, Any]) -> list[str]:
+    """Values the notebooks would only reject after starting: bad dates, types, periods."""
+    import pandas as pd
+
+    problems = []
+    for name in ("date_from", "date_to"):
+        value = values.get(name)
+        if value:
+            try:
+                pd.Timestamp(value)
+            except (ValueError, TypeError):
+                problems.append(f"parameter '{name}': '{value}' is not a date (YYYY-MM-DD)")
+    types = values.get("entity_types")
+    if types and set(map(str.upper, map(str, types))) - ENTITY_TYPES:
+        bad = sorted(set(map(str.upper, map(str, types))) - ENTITY_TYPES)
+        problems.append(f"parameter 'entity_types': unknown {', '.join(bad)}; use "
+                        f"{', '.join(sorted(ENTITY_TYPES))}")
+    if values.get("freq") and values["freq"] not in FREQS:
+        problems.append(f"parameter 'freq': '{values['freq']}' is not D, W or M")
+    return problems
+
+
+def check_against_corpus(values: Mapping[str, Any], articles: Any) -> None:
+    """Values that need the corpus to check: ``group_by`` must name a column of it."""
+    by = values.get("group_by")
+    if by and by not in articles.columns:
+        extra = [c for c in articles.columns if c in ("outlet", "country", "group")
+                 or c not in _CONTRACT]
+        raise ReportError(f"parameter 'group_by': the corpus has no column '{by}'; try "
+                          f"{', '.join(extra)} (sources.csv columns are joined onto the "
+                          "articles)")
+
+
+_CONTRACT = {"article_id", "path", "outlet_source", "title", "title_source", "published",
+             "published_source", "published_evidence", "url", "author", "language",
+             "translated_by", "translation", "text", "raw_text", "aside_text", "n_words",
+             "duplicate_of", "warnings"}
 
 
 def _literal(raw: str) -> Any:
@@ -97,6 +148,11 @@ def _literal(raw: str) -> Any:
 
 
 def _convert(value: Any, default: Any) -> Any:
+    if isinstance(value, CliValue):  # read the text by the declared type
+        if isinstance(default, str):
+            return str(value)
+        value = _literal(value) if not isinstance(default, list) or value[:1] in "[(" \
+            else str(value)
     expected = type(default)
     if isinstance(default, bool):
         if isinstance(value, bool):

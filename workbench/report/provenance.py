@@ -18,10 +18,16 @@ PACKAGES = ("workbench", "spacy", "pandas", "altair", "vl-convert-python", "pape
             "nbconvert", "trafilatura", "dateparser")
 
 
+FINGERPRINT_COLUMNS = ("article_id", "outlet", "published", "title", "duplicate_of")
+
+
 def corpus_fingerprint(articles: Any) -> str:
-    """Short hash of the corpus content (article ids are content hashes)."""
-    ids = "\n".join(sorted(articles["article_id"].astype(str)))
-    return hashlib.sha256(ids.encode()).hexdigest()[:16]
+    """Short hash of the corpus: contents (article ids hash them) and the metadata analyses
+    group and date by, including columns joined from sources.csv."""
+    extra = [c for c in articles.columns if c in ("country", "group")]
+    cols = [c for c in (*FINGERPRINT_COLUMNS, *extra) if c in articles.columns]
+    rows = sorted("\x1f".join(map(str, r)) for r in articles[cols].itertuples(index=False))
+    return hashlib.sha256("\n".join([",".join(cols), *rows]).encode()).hexdigest()[:16]
 
 
 def package_versions() -> dict[str, str]:

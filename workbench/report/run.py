@@ -2,15 +2,15 @@
 ``index.html`` and ``manifest.json``.
 
 Order of work: check parameters and the corpus (no kernel has started yet, so a typo costs
-nothing); load and annotate the corpus once, here, through the caches; then run the notebooks
-in parallel kernels, each reading the warm cache; export; index. A failing notebook still gets
-its HTML with the error shown, and the others go on.
+nothing); load and annotate the corpus once, here, through the caches, while kernels boot; then
+run the notebooks in parallel kernels, each reading the warm cache; export; index. A failing
+notebook still gets its HTML with the error shown, and the others go on.
 """
 
 from __future__ import annotations
 
+import html
 import json
-import os
 import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
@@ -20,7 +20,8 @@ from typing import Any
 from workbench.report.config import Variant
 from workbench.report.errors import ReportError
 from workbench.report.index import write_index
-from workbench.report.params import check, declared
+from workbench.report.kernels import KernelPool
+from workbench.report.params import RUN_OPTIONS, check, check_against_corpus, declared
 from workbench.report.provenance import footer, provenance
 
 NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
@@ -56,6 +57,20 @@ class ReportResult:
             r for v in self.variants for r in v.failed]
 
 
+@dataclass
+class _Run:
+    """What every notebook of one ``render_reports`` call shares."""
+
+    notebooks: dict[str, Path]  # name → path
+    declared: dict[str, dict[str, Any]]  # name → its parameters and defaults
+    titles: dict[str, str]
+    fixed: dict[str, Any]  # corpus, cache_dir, model: set by the run, not by -p
+    provenance: dict[str, Any]
+    ann: Any
+    kernels: KernelPool
+    jobs: int | None
+
+
 def notebook_paths(names: list[str] | None = None, folder: Path = NOTEBOOK_DIR) -> list[Path]:
     """The report notebooks (all ``*.ipynb`` of ``folder``, or the ``names`` given)."""
     available = {p.stem: p for p in sorted(folder.glob("*.ipynb"))}
@@ -63,14 +78,15 @@ def notebook_paths(names: list[str] | None = None, folder: Path = NOTEBOOK_DIR) 
         if not available:
             raise ReportError(f"{folder}: no notebooks")
         return list(available.values())
-    missing = [n for n in names if Path(n).stem not in available]
+    names = [Path(n.strip()).stem for n in names if n.strip()]
+    missing = [n for n in names if n not in available]
     if missing:
         raise ReportError(f"unknown notebook(s) {', '.join(missing)}; available: "
                           f"{', '.join(available)}")
-    return [available[Path(n).stem] for n in names]
+    return [available[n] for n in names]
 
 
-def render_reports(corpus: str | Path, out: str | Path = "reports", *,
+def render_reports(corpus: str | Path | None = None, out: str | Path = "reports", *,
                    parameters: dict[str, Any] | None = None,
                    variants: list[Variant] | None = None, notebooks: list[str] | None = None,
                    jobs: int | None = None, model: str | None = None,
@@ -80,110 +96,150 @@ def render_reports(corpus: str | Path, out: str | Path = "reports", *,
 
     ``parameters`` go to every notebook (checked against their parameters cells first);
     ``variants`` add their own parameters, each rendered into ``out/<slug>/``;
-    ``notebook_dir`` replaces the workbench's notebooks with a folder of your own. Raises
-    ReportError before any kernel starts when a parameter, notebook or the corpus is wrong.
+    ``notebook_dir`` replaces the workbench's notebooks with a folder of your own; ``jobs``
+    caps the notebooks run at once (default: all). ``corpus``, ``model`` and ``cache_dir`` may
+    also come as parameters. Raises ReportError before any kernel starts when a parameter,
+    notebook, the model or the corpus is wrong.
     """
+    from workbench.annotate.pipeline import pipeline_info
     from workbench.cache.paths import default_cache_dir
     from workbench.read.files import CorpusError, find_files
 
+    parameters = dict(parameters or {})
+    options = _run_options(parameters, corpus=corpus, model=model, cache_dir=cache_dir)
+    for variant in variants or []:
+        clash = sorted(set(variant.parameters) & set(RUN_OPTIONS))
+        if clash:
+            raise ReportError(f"variant '{variant.name}': {', '.join(clash)} apply to the whole "
+                              "run; set them once, outside the variants")
     paths = notebook_paths(notebooks, Path(notebook_dir) if notebook_dir else NOTEBOOK_DIR)
     declared_params = {p.stem: declared(p) for p in paths}
-    shared = check(parameters or {}, declared_params)
-    checked_variants = [(v, check({**shared, **v.parameters}, declared_params))
-                        for v in (variants or [])]
-    corpus_path = Path(corpus).expanduser().resolve()
+    shared = check(parameters, declared_params)
+    checked = [(v, check({**shared, **v.parameters}, declared_params)) for v in variants or []]
+    corpus_path = Path(options["corpus"] or "data/sample").expanduser().resolve()
     try:
         if not find_files(corpus_path).files:
-            raise ReportError(f"{corpus}: no article files in the corpus")
+            raise ReportError(f"{corpus_path}: no article files in the corpus")
     except CorpusError as exc:
         raise ReportError(f"corpus {exc}") from None
-    cache = Path(cache_dir).expanduser().resolve() if cache_dir else default_cache_dir()
+    try:
+        info = pipeline_info(options["model"])
+    except ValueError as exc:  # a model or knowledge base that is missing or broken
+        raise ReportError(str(exc)) from None
+    cache = (Path(options["cache_dir"]).expanduser().resolve() if options["cache_dir"]
+             else default_cache_dir())
+    out = Path(out).expanduser().resolve()  # absolute: papermill changes the working folder
 
     # Kernels boot (and import the workbench) while this process loads the corpus.
-    kernels = KernelPool(len(paths) * max(1, len(checked_variants)))
+    kernels = KernelPool(size=len(paths), needed=len(paths) * max(1, len(checked)))
     try:
-        return _render_all(paths, declared_params, shared, checked_variants, corpus_path, out,
-                           cache, model, jobs, kernels)
+        from workbench.session import open_corpus
+
+        ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False)
+        for params in [shared, *(p for _, p in checked)]:
+            check_against_corpus(params, ann.articles)
+        run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,
+                   titles={p.stem: _title(p) for p in paths},
+                   fixed={"corpus": str(corpus_path), "cache_dir": str(cache),
+                          "model": ann.pipeline.model_arg},
+                   provenance=provenance(corpus_path, ann, shared), ann=ann, kernels=kernels,
+                   jobs=jobs)
+        if not checked:
+            return _render(run, out, shared, "Reports")
+        return _render_variants(run, out, checked)
     finally:
         kernels.close()
 
 
-def _render_all(paths: list[Path], declared_params: dict[str, dict[str, Any]],
-                shared: dict[str, Any], checked_variants: list[tuple[Variant, dict[str, Any]]],
-                corpus_path: Path, out: str | Path, cache: Path, model: str | None,
-                jobs: int | None, kernels: KernelPool) -> ReportResult:
-    from workbench.session import open_corpus
+def _run_options(parameters: dict[str, Any], **given: Any) -> dict[str, Any]:
+    """``corpus``, ``model`` and ``cache_dir`` given as parameters become the run's options
+    (they are the run's, not one notebook's: the run annotates before any notebook starts)."""
+    options = {}
+    for name in RUN_OPTIONS:
+        value = parameters.pop(name, None)
+        if value not in (None, "") and given.get(name) not in (None, "") \
+                and str(value) != str(given[name]):
+            raise ReportError(f"{name} given twice, as '{given[name]}' and as parameter "
+                              f"'{value}'")
+        options[name] = given.get(name) or value or None
+    return options
 
-    ann = open_corpus(corpus_path, model=model, cache_dir=cache, progress=False)
-    fixed = {"corpus": str(corpus_path), "cache_dir": str(cache),
-             "model": "rules" if ann.pipeline.fallback else ann.pipeline.name}
-    # Absolute: papermill changes the process's working folder while a notebook runs.
-    out = Path(out).expanduser().resolve()
-    if not checked_variants:
-        return _render(paths, declared_params, out, {**shared, **fixed}, shared, ann,
-                       corpus_path, jobs, kernels, title="Reports")
+
+def _render_variants(run: _Run, out: Path, checked: list[tuple[Variant, dict[str, Any]]]
+                     ) -> ReportResult:
     result = ReportResult(out=out, index=out / "index.html", manifest=out / "manifest.json")
-    for variant, params in checked_variants:
-        result.variants.append(_render(paths, declared_params, out / variant.slug,
-                                       {**params, **fixed}, params, ann, corpus_path, jobs,
-                                       kernels, title=variant.name))
-    prov = provenance(corpus_path, ann, shared)
+    for variant, params in checked:
+        result.variants.append(_render(run, out / variant.slug, params, variant.name))
     rows = [{"href": f"{v.out.name}/index.html", "title": variant.name,
              "status": "failed" if v.failed else "ok",
              "seconds": sum(r.seconds or 0 for r in v.runs),
              "summary": f"{len(v.runs) - len(v.failed)} of {len(v.runs)} reports rendered"}
-            for v, (variant, _) in zip(result.variants, checked_variants)]
-    write_index(result.index, title="Report variants", subtitle=_subtitle(prov), rows=rows,
-                footer=footer(prov), warning=_fallback_warning(ann))
-    _write_json(result.manifest, {**prov, "variants": [
+            for v, (variant, _) in zip(result.variants, checked)]
+    _write_index(result.index, run, "Report variants", rows)
+    _write_json(result.manifest, {**run.provenance, "variants": [
         {"name": variant.name, "folder": v.out.name, "parameters": params,
          "failed": [r.name for r in v.failed]}
-        for v, (variant, params) in zip(result.variants, checked_variants)]})
+        for v, (variant, params) in zip(result.variants, checked)]})
     return result
 
 
-def _render(paths: list[Path], declared_params: dict[str, dict[str, Any]], out: Path,
-            params: dict[str, Any], shown: dict[str, Any], ann: Any, corpus: Path,
-            jobs: int | None, kernels: KernelPool, title: str) -> ReportResult:
-    from workbench.report.export import export_html
-
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "executed").mkdir(exist_ok=True)
-    prov = provenance(corpus, ann, shown)
+def _render(run: _Run, out: Path, params: dict[str, Any], title: str) -> ReportResult:
+    (out / "executed").mkdir(parents=True, exist_ok=True)
+    prov = {**run.provenance, "parameters": params}
     foot = footer(prov)
-    # Kernels are processes that mostly wait while booting: all notebooks at once by default.
-    workers = jobs or len(paths)
 
-    def one(path: Path) -> NotebookRun:
-        run = NotebookRun(name=path.stem, title=_title(path))
-        executed = out / "executed" / path.name
-        own = {k: v for k, v in params.items() if k in declared_params[path.stem]}
-        started = time.perf_counter()
-        km = kernels.take()
-        try:
-            _execute(path, executed, own, km)
-        except Exception as exc:  # the notebook failed; its HTML still shows where and why
-            run.status, run.error = "failed", _error_text(exc)
-        finally:
-            kernels.release(km)
-        run.seconds = round(time.perf_counter() - started, 2)
-        html_path = out / f"{path.stem}.html"
-        source = executed if executed.exists() else path
-        # The notebook opens with its own heading; the page title comes from its metadata.
-        export_html(source, html_path, footer=foot)
-        run.html = html_path.name
-        run.summary = run.error or _summary(executed)
-        return run
+    def one(name: str) -> NotebookRun:
+        return _render_one(run, name, out, {**params, **run.fixed}, foot)
 
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        runs = list(pool.map(one, paths))
+    names = list(run.notebooks)
+    pool = ThreadPoolExecutor(max_workers=max(1, run.jobs or len(names)))
+    try:
+        runs = list(pool.map(one, names))
+    except BaseException:
+        # Ctrl-C: stop the kernels so their threads end now, not when the notebooks would.
+        run.kernels.close()
+        pool.shutdown(wait=False, cancel_futures=True)
+        raise
+    pool.shutdown()
     result = ReportResult(out=out, index=out / "index.html", manifest=out / "manifest.json",
                           runs=runs)
-    write_index(result.index, title=title, subtitle=_subtitle(prov),
-                rows=[{"href": r.html, "title": r.title, "status": r.status,
-                       "seconds": r.seconds, "summary": r.summary} for r in runs],
-                footer=foot, warning=_fallback_warning(ann))
-    _write_json(result.manifest, {**prov, "notebooks": [asdict(r) for r in runs]})
+    _write_index(result.index, run, title, [
+        {"href": r.html, "title": r.title, "status": r.status, "seconds": r.seconds,
+         "summary": r.summary} for r in runs], params)
+    _write_json(result.manifest, {**prov, "notebooks": [asdict(r) for r in runs],
+                                  "problems": run.ann.problems})
+    return result
+
+
+def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
+                foot: dict[str, str]) -> NotebookRun:
+    from workbench.report.export import export_html
+
+    path = run.notebooks[name]
+    result = NotebookRun(name=name, title=run.titles[name])
+    executed = out / "executed" / path.name
+    executed.unlink(missing_ok=True)  # never export an earlier run's notebook by mistake
+    own = {k: v for k, v in params.items() if k in run.declared[name]}
+    km = run.kernels.take()
+    started = time.perf_counter()
+    try:
+        _execute(path, executed, own, km)
+    except Exception as exc:  # noqa: BLE001 — the notebook failed; its HTML shows where, why
+        result.status, result.error = "failed", _error_text(exc)
+    finally:
+        run.kernels.release(km)
+    result.seconds = round(time.perf_counter() - started, 2)
+    html_path = out / f"{name}.html"
+    try:
+        # The notebook opens with its own heading; the page title comes from its metadata.
+        export_html(executed if executed.exists() else path, html_path, footer=foot)
+        result.summary = result.error or _summary(executed)
+    except Exception as exc:  # noqa: BLE001 — one export failing must not lose the others
+        result.status = "failed"
+        result.error = result.error or f"export failed: {type(exc).__name__}: {exc}"
+        result.summary = result.error
+        html_path.write_text(_error_page(result), encoding="utf-8")
+    result.html = html_path.name
     return result
 
 
@@ -197,62 +253,6 @@ def _execute(path: Path, executed: Path, params: dict[str, Any], km: Any = None)
         progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT, km=km)
 
 
-class KernelPool:
-    """Python kernels started ahead of need, each already importing the workbench.
-
-    Starting a kernel and importing pandas and Altair takes a few seconds per notebook; done
-    here, it overlaps with loading the corpus. A notebook without a kernel from the pool gets a
-    fresh one from papermill.
-    """
-
-    WARM_UP = "import workbench.session, workbench.analyze, workbench.charts, workbench.notebook"
-
-    def __init__(self, n: int) -> None:
-        import threading
-
-        self._lock = threading.Lock()
-        self._free: list[Any] = []
-        self._all: list[Any] = []
-        for _ in range(n):
-            try:
-                self._free.append(self._start())
-            except Exception:  # no kernel now: papermill will try again, and report why
-                break
-        self._all = list(self._free)
-
-    def _start(self) -> Any:
-        from jupyter_client.manager import KernelManager
-
-        km = KernelManager(kernel_name="python3")
-        km.start_kernel()
-        kc = km.client()
-        kc.start_channels(iopub=False, stdin=False, hb=False, control=False)
-        # Queued before the notebook's own cells; silent, so execution counts are unchanged.
-        kc.execute(self.WARM_UP, silent=True, store_history=False)
-        kc.stop_channels()
-        return km
-
-    def take(self) -> Any:
-        with self._lock:
-            return self._free.pop(0) if self._free else None
-
-    def release(self, km: Any) -> None:
-        if km is not None:
-            _shutdown(km)
-
-    def close(self) -> None:
-        for km in self._all:
-            _shutdown(km)
-
-
-def _shutdown(km: Any) -> None:
-    try:
-        if km.has_kernel:
-            km.shutdown_kernel(now=True)
-    except Exception:  # a kernel that is already gone needs no shutting down
-        pass
-
-
 def _title(path: Path) -> str:
     import nbformat
 
@@ -262,7 +262,6 @@ def _title(path: Path) -> str:
 
 def _summary(executed: Path) -> str:
     """What the report covers (its first context note), charts drawn, statistics left out."""
-    import html
     import re
 
     import nbformat
@@ -289,23 +288,32 @@ def _summary(executed: Path) -> str:
 def _error_text(exc: Exception) -> str:
     ename = getattr(exc, "ename", type(exc).__name__)
     evalue = getattr(exc, "evalue", str(exc))
-    cell = getattr(exc, "exec_count", None)
-    where = f" in cell {cell}" if cell else ""
-    return f"{ename}{where}: {' '.join(str(evalue).split())[:300]}"
+    return f"{ename}: {' '.join(str(evalue).split())[:300]}"
 
 
-def _subtitle(prov: dict[str, Any]) -> str:
+def _error_page(run: NotebookRun) -> str:
+    e = html.escape
+    return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta "
+            f"http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'\">"
+            f"<title>{e(run.title)}</title></head><body><h1>{e(run.title)}</h1>"
+            f"<p>This report could not be produced: {e(run.error or '')}</p></body></html>")
+
+
+def _write_index(path: Path, run: _Run, title: str, rows: list[dict[str, Any]],
+                 params: dict[str, Any] | None = None) -> None:
+    prov = run.provenance if params is None else {**run.provenance, "parameters": params}
     c = prov["corpus"]
-    return (f"{c['articles']} articles from {c['path']} · {prov['pipeline']['label']} · "
-            f"generated {prov['generated']}")
+    subtitle = (f"{c['articles']} articles from {c['path']} · {prov['pipeline']['label']} · "
+                f"generated {prov['generated']}")
+    warning = None
+    if run.ann.pipeline.fallback:
+        from workbench.annotate.models import FALLBACK_LIMITS
 
-
-def _fallback_warning(ann: Any) -> str | None:
-    if not ann.pipeline.fallback:
-        return None
-    return ("These reports were annotated with the rules-only fallback: no trained spaCy "
-            "pipeline was installed, so entities come from the knowledge base only and quotes "
-            "are missing. See the README to install one.")
+        warning = (f"These reports were annotated with the rules-only fallback (no trained "
+                   f"spaCy pipeline was installed): {FALLBACK_LIMITS} See the README to "
+                   "install one.")
+    write_index(path, title=title, subtitle=subtitle, rows=rows, footer=footer(prov),
+                warning=warning, notes=run.ann.problems)
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:
