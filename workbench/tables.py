@@ -64,7 +64,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("start", INT, "Character offset of the mention in `text`."),
         Column("end", INT, "Character offset just past the mention."),
         Column("text", STR, "The mention as written."),
-        Column("label", STR, "The pipeline's own label (PER, GPE, NORP, …)."),
+        Column("label", STR, "The pipeline's own label (PER, GPE, NORP, …), or the knowledge "
+               "base's type for a mention the knowledge base matched."),
         Column("type", STR, "Normalised type: PERSON | ORG | PLACE | GROUP | EVENT | OTHER."),
         Column("entity_id", STR, "Knowledge-base id (a Wikidata QID where one exists), or a "
                "`local:` id made from the normalised name."),

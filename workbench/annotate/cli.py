@@ -48,14 +48,12 @@ def _annotate_args(p: argparse.ArgumentParser) -> None:
 
 
 def annotated(args: argparse.Namespace):
-    """Load and annotate the corpus the shared options describe."""
-    from workbench.annotate.run import annotate
+    """Load and annotate the corpus the shared options describe, through the caches."""
     from workbench.cli import corpus_options
-    from workbench.corpus.load import load_corpus
+    from workbench.session import open_corpus
 
-    articles = load_corpus(args.path, progress=sys.stderr.isatty(), **corpus_options(args))
-    return annotate(articles, model=args.model, jobs=args.jobs, cache_dir=args.cache_dir,
-                    kb=args.kb)
+    return open_corpus(args.path, model=args.model, jobs=args.jobs, cache_dir=args.cache_dir,
+                       kb=args.kb, progress=sys.stderr.isatty(), **corpus_options(args))
 
 
 def _cmd_annotate(args: argparse.Namespace) -> int:

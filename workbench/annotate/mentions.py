@@ -117,8 +117,9 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
 def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | None]
              ) -> dict[str, Any] | None:
     text = ent.text.strip()
-    row = {"start": ent.start_char, "end": ent.start_char + len(text), "text": text,
-           "label": ent.label_, "variant": None}
+    start = ent.start_char + len(ent.text) - len(ent.text.lstrip())
+    row = {"start": start, "end": start + len(text), "text": text, "label": ent.label_,
+           "variant": None}
     entity = kb.get(ent.id_) if ent.id_ else None
     if entity is not None:
         key = (ent.start_char, ent.end_char)

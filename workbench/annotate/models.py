@@ -41,10 +41,6 @@ class ModelChoice:
     fallback: bool
     notice: str | None  # what the user should be told (missing default, fallback…)
 
-    @property
-    def label(self) -> str:
-        return FALLBACK_LABEL if self.fallback else self.name
-
 
 def installed_english_pipelines() -> list[str]:
     """Installed trained pipeline packages whose language is English, best first.
