@@ -133,6 +133,10 @@ def test_allsides_shape(tmp_path: Path):
     assert df["outlet"].notna().all() and df["published"].notna().all()
     assert set(df["bias_text"]) <= {"left", "center", "right"}
     assert (df["n_words"] > 50).all()
+    # The dump repeats each headline as the body's first line: it is the title, not text.
+    first = df.iloc[0]
+    assert first["title"].startswith("Poll: Prestigious Colleges")
+    assert not first["text"].startswith(first["title"])
 
 
 def test_sidecar_overrides_inference(sample_copy: Path):

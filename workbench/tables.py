@@ -32,14 +32,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("path", STR, "Where it came from: a file path, or `file.jsonl:LINE` / `file.csv:ROW` "
                "for a dataset record."),
         Column("outlet", STR, "The outlet that published it, or missing."),
-        Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | dataset | "
-               "credit | dateline | url | unknown."),
+        Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | html | "
+               "dataset | credit | dateline | url | unknown."),
         Column("title", STR, "Headline, or missing."),
         Column("title_source", STR, "sidecar | header | front-matter | dataset | html | "
-               "first-line | unknown."),
+               "first-line | first-sentence (no headline: the first sentence, cut) | unknown."),
         Column("published", DATE, "Publication date (day precision), or missing (NaT)."),
-        Column("published_source", STR, "header | front-matter | sidecar | dataset | url | text | "
-               "unknown."),
+        Column("published_source", STR, "header | front-matter | sidecar | dataset | html (the "
+               "page's metadata) | url | text (the latest day the text reports: a lower bound) "
+               "| unknown."),
         Column("published_evidence", STR, "For dates inferred from the text: the words that gave "
                "it (the article appeared on or after that date)."),
         Column("url", STR, "Original address, when known."),

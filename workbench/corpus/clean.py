@@ -103,7 +103,9 @@ def normalise(text: str) -> str:
     if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     text = _INVISIBLE.sub("", text)
-    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n")
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for separator in ("\u2028", "\u2029", "\x85", "\x0b", "\x0c"):
+        text = text.replace(separator, "\n")
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 

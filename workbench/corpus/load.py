@@ -139,6 +139,9 @@ def _infer_missing(record: Record, cleaned: Cleaned, known: dict[str, str], body
     """Fill title, outlet and URL date from the text where the metadata has none; return the
     body text (without the headline line when that became the title)."""
     text = cleaned.text
+    first, _, rest = text.partition("\n")
+    if record.title and first.strip().casefold() == record.title.strip().casefold():
+        text = rest.strip()  # datasets often repeat the headline as the body's first line
     if record.title is None:
         lines = text.split("\n")
         title, source, index = infer_title(lines)
