@@ -136,3 +136,10 @@ def test_many_parts_are_compacted(tmp_path):
     got = store.read({f"k{i}" for i in range(40)})
     assert len(got["mentions"]) == 40 and len(got["keys"]) == 40
     assert len(store.parts()) == 1
+
+
+def test_filling_the_cache_without_loading_the_tables(sample_articles, trained_model, tmp_path):
+    filled = annotate(sample_articles, model=trained_model, cache_dir=tmp_path, tables=False)
+    assert filled.stats["annotated"] == 5 and filled.mentions.empty
+    full = annotate(sample_articles, model=trained_model, cache_dir=tmp_path)
+    assert full.stats["annotated"] == 0 and len(full.mentions) > 300

@@ -32,7 +32,8 @@ def load_corpus_cached(path: str | Path, *, cache_dir: str | Path | None = None,
 
 def open_corpus(path: str | Path, *, model: str | None = None, jobs: int = 1,
                 cache_dir: str | Path | None = None, kb: str | Path | None = None,
-                progress: bool | None = None, **load_options: Any) -> Annotations:
+                progress: bool | None = None, tables: bool = True,
+                **load_options: Any) -> Annotations:
     """Load the corpus at ``path`` and annotate it; a warm cache makes both steps fast.
 
     ``load_options`` go to ``load_corpus`` (``fields``, ``sources``, ``metadata``…); the rest to
@@ -41,6 +42,6 @@ def open_corpus(path: str | Path, *, model: str | None = None, jobs: int = 1,
     """
     articles = load_corpus_cached(path, cache_dir=cache_dir, **load_options)
     ann = annotate(articles, model=model, jobs=jobs, cache_dir=cache_dir, kb=kb,
-                   progress=progress)
+                   progress=progress, tables=tables)
     ann.problems = [*articles.attrs.get("problems", []), *ann.problems]
     return ann

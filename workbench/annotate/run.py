@@ -18,7 +18,7 @@ from typing import Any
 
 import pandas as pd
 
-from workbench import tables
+from workbench import tables as contract
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.extract import Job, Result, annotate_jobs
 from workbench.annotate.kb import KBError, KnowledgeBase, load_kb
@@ -69,20 +69,22 @@ def article_key(text: Any, published: Any) -> str:
 
 def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
              cache_dir: str | Path | None = None, *, kb: str | Path | KnowledgeBase | None = None,
-             progress: bool | None = None) -> Annotations:
+             progress: bool | None = None, tables: bool = True) -> Annotations:
     """Annotate an ``articles`` table (from ``load_corpus``), using and filling the cache.
 
     ``model``: a spaCy pipeline name or path (default: ``$WORKBENCH_SPACY_MODEL``, then
     en_core_web_sm, then any installed English pipeline, then the rules-only fallback);
     ``jobs``: worker processes; ``cache_dir``: default ``$WORKBENCH_CACHE_DIR`` or the user
-    cache folder; ``kb``: knowledge-base file (default ``data/kb/entities.yaml``).
+    cache folder; ``kb``: knowledge-base file (default ``data/kb/entities.yaml``);
+    ``tables=False`` only fills the cache and returns empty tables (the report runner, which
+    leaves the tables to the notebooks, so its memory does not grow with the corpus).
     """
     started = time.perf_counter()
     try:
         kb_obj = kb if isinstance(kb, KnowledgeBase) else load_kb(kb)
     except KBError as exc:
         raise AnnotateError(str(exc)) from None
-    articles = tables.conform(articles, "articles")
+    articles = contract.conform(articles, "articles")
     info = pipeline_info(model, kb_obj)
     store = AnnotationStore(Path(cache_dir) if cache_dir else default_cache_dir(),
                             info.fingerprint, asdict(info))
@@ -99,6 +101,13 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     workers = jobs if jobs > 1 and len(todo) >= 2 * TASK_ARTICLES else 1
     if todo:
         _run(todo, info, kb_obj, store, workers, show)
+    if not tables:
+        result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
+        result.stats = {"articles": len(articles), "annotated": len(todo),
+                        "from_cache": len(jobs_by_key) - len(todo),
+                        "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
+        result.problems[:0] = [*([info.notice] if info.notice else []), *store.problems]
+        return result
     cached = store.read(jobs_by_key)
     found = set(cached["keys"]["key"])
     lost = [job for key, job in jobs_by_key.items() if key not in found]
@@ -108,7 +117,7 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
         todo += lost
     result = _assemble(articles, keys, cached, info)
     result.stats = {"articles": len(articles), "annotated": len(todo),
-                    "from_cache": len(set(keys)) - len(todo),
+                    "from_cache": len(jobs_by_key) - len(todo),
                     "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
     result.problems[:0] = [*([info.notice] if info.notice else []), *store.problems]
     return result
@@ -125,10 +134,13 @@ def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.Data
                         "article_id": articles["article_id"].astype("string").to_numpy()})
     out = {}
     for name in TABLES:
+        if name not in cached:
+            out[name] = contract.empty(name)
+            continue
         # A key shared by several articles (identical copies) gives each of them the rows.
         merged = cached[name].merge(ids, on="key", how="inner").drop(columns="key")
         merged = merged.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
-        out[name] = tables.conform(merged, name)
+        out[name] = contract.conform(merged, name)
     status = cached["keys"].merge(ids, on="key", how="inner")
     problems = [f"article {row.article_id}: {row.message}"
                 for row in status.itertuples() if isinstance(row.message, str)]

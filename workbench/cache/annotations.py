@@ -69,6 +69,19 @@ class AnnotationStore:
             self._compact()
         return self._read(keys)
 
+    def statuses(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
+        """Only the ``keys`` table (status and message per article) of ``keys``."""
+        by_part: dict[Path, set[str]] = {}
+        index = self._key_index()
+        for key in set(keys):
+            if key in index:
+                by_part.setdefault(index[key], set()).add(key)
+        frames = []
+        for part, wanted in by_part.items():
+            k = pd.read_parquet(part / "keys.parquet")
+            frames.append(k[k["key"].isin(wanted)])
+        return {"keys": _concat(frames, _frame([], KEY_COLUMNS))}
+
     def _read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
         by_part: dict[Path, set[str]] = {}
         index = self._key_index()

@@ -135,7 +135,9 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     try:
         from workbench.session import open_corpus
 
-        ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False)
+        # Here only to fill the cache and learn what to record: the notebooks read the tables.
+        ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False,
+                          tables=False)
         for params in [shared, *(p for _, p in checked)]:
             check_against_corpus(params, ann.articles)
         run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,
