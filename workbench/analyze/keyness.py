@@ -40,13 +40,7 @@ def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
     for label, text in zip(labels, articles["text"].astype("string").fillna("")):
         per_group.setdefault(label, Counter()).update(count_terms(text, ngram))
     rows = [(g, t, n) for g, c in per_group.items() for t, n in c.items()]
-    out = pd.DataFrame(rows, columns=["group", "term", "count"])
-    out["count"] = out["count"].astype("int64")
-    out = out.sort_values(["group", "count", "term"], ascending=[True, False, True],
-                          ignore_index=True)
-    out.attrs["by"] = by
-    out.attrs["unit"] = "words"
-    return out
+    return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count"]), by, "words")
 
 
 def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *,
@@ -57,11 +51,17 @@ def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *,
     term = m["entity"].astype("string").fillna(m["text"].astype("string").str.strip())
     out = (m.assign(term=term).dropna(subset=["term"])
             .groupby(["group", "term"]).size().rename("count").reset_index())
+    return _counts_table(out, by, "entity mentions")
+
+
+def _counts_table(out: pd.DataFrame, by: str, unit: str) -> pd.DataFrame:
+    """The counts-table form both counters return: int64 counts, most frequent first per group,
+    and what was counted in ``attrs``."""
     out["count"] = out["count"].astype("int64")
     out = out.sort_values(["group", "count", "term"], ascending=[True, False, True],
                           ignore_index=True)
     out.attrs["by"] = by
-    out.attrs["unit"] = "entity mentions"
+    out.attrs["unit"] = unit
     return out
 
 

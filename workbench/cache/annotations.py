@@ -71,23 +71,24 @@ class AnnotationStore:
 
     def statuses(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
         """Only the ``keys`` table (status and message per article) of ``keys``."""
-        by_part: dict[Path, set[str]] = {}
-        index = self._key_index()
-        for key in set(keys):
-            if key in index:
-                by_part.setdefault(index[key], set()).add(key)
+        by_part = self._keys_by_part(keys)
         frames = []
         for part, wanted in by_part.items():
             k = pd.read_parquet(part / "keys.parquet")
             frames.append(k[k["key"].isin(wanted)])
         return {"keys": _concat(frames, _frame([], KEY_COLUMNS))}
 
-    def _read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
+    def _keys_by_part(self, keys: Iterable[str]) -> dict[Path, set[str]]:
+        """The cached ``keys`` grouped by the part that holds them (uncached keys left out)."""
         by_part: dict[Path, set[str]] = {}
         index = self._key_index()
         for key in set(keys):
             if key in index:
                 by_part.setdefault(index[key], set()).add(key)
+        return by_part
+
+    def _read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
+        by_part = self._keys_by_part(keys)
         out: dict[str, list[pd.DataFrame]] = {name: [] for name in FILES}
         for part, wanted in by_part.items():
             frames = self._read_part(part)
