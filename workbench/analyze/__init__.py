@@ -18,7 +18,7 @@ from .kwic import kwic, kwic_html
 from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
 from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
                        periods)
-from .tokens import count_terms, stop_words, tokens
+from .tokens import count_terms, stop_words, terms, tokens
 from .variants import variant_shares
 from .voices import voices
 
@@ -28,7 +28,7 @@ __all__ = [
     "entity_frequency", "top_entities", "entity_ids",
     "cooccurrence",
     "word_counts", "entity_counts", "keyness", "top_keyness",
-    "tokens", "count_terms", "stop_words",
+    "tokens", "terms", "count_terms", "stop_words",
     "variant_shares", "voices",
     "articles_over_time", "dated_events", "events_by_date", "mentions_over_time", "periods",
     "kwic", "kwic_html",

@@ -25,7 +25,7 @@ import pandas as pd
 
 from .adequacy import MIN_GROUP_TOKENS, thin_groups
 from .select import add_note, group_column, grouped
-from .tokens import count_terms
+from .tokens import terms
 
 KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
 
@@ -38,7 +38,7 @@ def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
     labels = group_column(articles, by).to_numpy()
     per_group: dict[str, Counter[str]] = {}
     for label, text in zip(labels, articles["text"].astype("string").fillna("")):
-        per_group.setdefault(label, Counter()).update(count_terms(text, ngram))
+        per_group.setdefault(label, Counter()).update(terms(text, ngram))
     rows = [(g, t, n) for g, c in per_group.items() for t, n in c.items()]
     return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count"]), by, "words")
 

@@ -16,11 +16,11 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
 TOKEN_RE = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+_SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 _LETTER = re.compile(r"[^\W\d_]")
 
 _FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "‒": "-"})
@@ -38,46 +38,56 @@ def stop_words() -> frozenset[str]:
 def tokens(text: str) -> list[str | None]:
     """The lowercased tokens of ``text`` in order, with ``None`` where the sequence breaks (a stop
     word, a number, punctuation or a line break), so n-grams never bridge such gaps."""
-    stops = stop_words()
-    text = text.translate(_FOLD).lower()
+    # split() with a capturing group alternates gap, token, gap, token, …, gap — one C call
+    # instead of a Python step per match; this loop is the hot path of word keyness.
+    parts = _SPLIT_RE.split(text.translate(_FOLD).lower())
     out: list[str | None] = []
-    prev_end = 0
-    for m in TOKEN_RE.finditer(text):
-        gap = text[prev_end:m.start()]
-        if gap and (gap.strip() or "\n" in gap) and out and out[-1] is not None:
-            out.append(None)
-        prev_end = m.end()
-        word = _base(m.group()) if _LETTER.search(m.group()) else None
-        if word is None or word in stops:
-            if out and out[-1] is not None:
-                out.append(None)
-            continue
-        out.append(word)
+    append = out.append
+    in_run = False  # the last item appended is a word, not a break
+    for i in range(1, len(parts), 2):
+        gap = parts[i - 1]
+        if in_run and gap != " " and gap and (gap.strip() or "\n" in gap):
+            append(None)
+            in_run = False
+        word = _word(parts[i])
+        if word is not None:
+            append(word)
+            in_run = True
+        elif in_run:
+            append(None)
+            in_run = False
     return out
 
 
-def ngrams(toks: list[str | None], n: int) -> Iterator[str]:
+def ngrams(toks: list[str | None], n: int) -> list[str]:
     """Space-joined runs of ``n`` consecutive tokens with no break inside."""
-    run: list[str] = []
-    for t in toks:
-        if t is None:
-            run = []
-            continue
-        run.append(t)
-        if len(run) >= n:
-            yield " ".join(run[-n:])
+    if n == 1:
+        return [t for t in toks if t is not None]
+    return [" ".join(g) for g in zip(*(toks[k:] for k in range(n))) if None not in g]
 
 
-def count_terms(text: str, ngram: tuple[int, int] = (1, 2)) -> Counter[str]:
-    """Counts of the unigrams … n-grams (``ngram=(min_n, max_n)``) of ``text``."""
+def terms(text: str, ngram: tuple[int, int] = (1, 2)) -> list[str]:
+    """The unigrams … n-grams (``ngram=(min_n, max_n)``) of ``text``, as a list to count."""
     lo, hi = ngram
     if lo < 1 or hi < lo:
         raise ValueError("ngram must be (min_n, max_n) with 1 <= min_n <= max_n")
     toks = tokens(text)
-    counts: Counter[str] = Counter()
+    out: list[str] = []
     for n in range(lo, hi + 1):
-        counts.update(ngrams(toks, n))
-    return counts
+        out += ngrams(toks, n)
+    return out
+
+
+def count_terms(text: str, ngram: tuple[int, int] = (1, 2)) -> Counter[str]:
+    """Counts of the unigrams … n-grams (``ngram=(min_n, max_n)``) of ``text``."""
+    return Counter(terms(text, ngram))
+
+
+@lru_cache(maxsize=1 << 18)
+def _word(raw: str) -> str | None:
+    """The countable form of one matched token, or None (a number, a stop word, a negation)."""
+    word = _base(raw) if _LETTER.search(raw) else None
+    return None if word is None or word in stop_words() else word
 
 
 def _base(word: str) -> str | None:
