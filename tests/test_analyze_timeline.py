@@ -33,6 +33,20 @@ def test_weeks_start_on_monday_and_months(c):
         A.articles_over_time(c["sel"], freq="Y")
 
 
+def test_auto_freq_follows_the_span(c):
+    # The sample spans two months: days.  A year of articles: weeks.  Ten years: months.
+    t = A.articles_over_time(c["sel"], freq="auto")
+    assert t.attrs["freq"] == "D" and t.equals(A.articles_over_time(c["sel"], freq="D"))
+    for years, expected in ((1, "W"), (10, "M")):
+        arts = c["sel"].copy()
+        arts.loc[arts.index[0], "published"] = (pd.Timestamp("2025-11-13")
+                                                - pd.DateOffset(years=years))
+        assert A.articles_over_time(arts, freq="auto").attrs["freq"] == expected
+        mot = A.mentions_over_time(c["mentions"], arts, freq="auto")
+        assert mot.attrs["freq"] == expected
+    assert A.resolve_freq("W", c["sel"]["published"]) == "W"
+
+
 def test_dated_events_rows_and_notes(c):
     ev = A.dated_events(c["dates"], c["sel"])
     assert len(ev) == 5 and ev["date"].is_monotonic_increasing

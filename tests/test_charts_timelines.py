@@ -44,6 +44,22 @@ def test_events_timeline_precision_marks_and_tooltip_sentence():
     assert max(len(r["sentence"]) for r in data) == 300
 
 
+def test_events_timeline_keeps_the_most_cited_dates_when_there_are_too_many():
+    c = sel()
+    agg = A.events_by_date(A.dated_events(c["dates"], c["sel"]), per_group=True)
+    many = pd.concat([agg.assign(date=agg["date"] - pd.Timedelta(days=400 * i),
+                                 articles=1, mentions=1) for i in range(1, 200)]
+                     + [agg.assign(articles=agg["articles"] + 1)],
+                     ignore_index=True)
+    spec = C.events_timeline(many, max_points=50).to_dict()
+    data = rows(C.events_timeline(many, max_points=50))
+    assert len(data) == 50 and f"{len(many) - 50:,} dates cited by the fewest" in \
+        spec["title"]["subtitle"]
+    # The original rows (now the most cited) are all kept.
+    assert {str(d.date()) for d in agg["date"]} <= {r["date"][:10] for r in data}
+    assert len(rows(C.events_timeline(many, max_points=None))) == len(many)
+
+
 def test_mentions_timeline_lines_with_undated_note():
     c = sel()
     mot = A.mentions_over_time(c["mentions"], c["sel"], ["Kyiv", "Moscow"])

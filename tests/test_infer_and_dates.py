@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from conftest import sample_text
@@ -145,6 +146,39 @@ def test_undated_files_get_years_from_the_corpus_frame(tmp_path):
     df = load_corpus(tmp_path, today=TODAY)
     row = df[df["path"].str.endswith("undated.txt")].iloc[0]
     assert row["published"].date() == date(2014, 11, 12) and row["published_source"] == "text"
+
+
+# From the AllSides dump (The Flip Side, "Juneteenth", no date in the record).
+JUNETEENTH = ("Senators on Friday announced legislation to make Juneteenth, a widely observed "
+              "holiday that marks the federal order to free slaves in Texas on June 19, 1865, a "
+              "national holiday… The day, which began as a Texas holiday in 1980, is now "
+              "recognized by 47 states and the District of Columbia as a state holiday.")
+
+
+def test_a_date_outside_the_corpus_years_is_history_not_publication():
+    assert infer_published(JUNETEENTH, today=TODAY) == (date(1865, 6, 19), "June 19, 1865")
+    assert infer_published(JUNETEENTH, today=TODAY, frame=(2011, 2021)) is None
+    later = JUNETEENTH + " The bill was filed on June 18, 2020."
+    assert infer_published(later, today=TODAY, frame=(2011, 2021))[0] == date(2020, 6, 18)
+
+
+def test_undated_record_recalling_history_stays_undated(tmp_path):
+    import json
+
+    from workbench.corpus.load import load_corpus
+
+    records = [{"title": f"Story {i}", "source": "The Flip Side", "date": f"2020-06-0{i}",
+                "content_original": f"Story {i}. " + "Congress met again today. " * 20}
+               for i in range(1, 4)]
+    records.append({"title": "Juneteenth", "source": "The Flip Side", "date": None,
+                    "content_original": JUNETEENTH})
+    path = tmp_path / "dump.jsonl"
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    df = load_corpus(path, today=TODAY)
+    row = df[df["title"] == "Juneteenth"].iloc[0]
+    # Undated (and shown as such) rather than published in 1865.
+    assert row["published"] is pd.NaT or pd.isna(row["published"])
+    assert row["published_source"] == "unknown"
 
 
 def test_outlet_is_not_guessed_from_people_or_places():

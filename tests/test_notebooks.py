@@ -314,7 +314,7 @@ def test_entity_frequency_default_cooccurrence(ef_default):
 @executed
 def test_entity_frequency_default_context_and_kwic(ef_default):
     notes = ef_default.note_texts(CONTEXT)
-    assert notes[0].startswith("4 articles in 4 outlet groups; published 2025-11-12 to "
+    assert notes[0].startswith("4 articles from 4 outlets; published 2025-11-12 to "
                                "2025-11-13; 1 undated")
     assert "1 undated article kept: they count in every total but cannot appear on a time " \
            "axis." in notes
@@ -366,7 +366,7 @@ def test_entity_frequency_two_outlets(ef_outlets, ef_default):
     assert "Dmitry Peskov" not in mine or mine["Dmitry Peskov"] < default["Dmitry Peskov"]
     assert_same_counts_per_group(heat, rows(ef_default.chart(HEATMAP)))
     notes = ef_outlets.note_texts(CONTEXT)
-    assert notes[0].startswith("2 articles in 2 outlet groups")
+    assert notes[0].startswith("2 articles from 2 outlets")
     assert "3 articles from other outlet values excluded." in notes
     # Two articles cannot show who appears together: said in words, no matrix.
     assert not ef_outlets.charts(COOC)
@@ -385,7 +385,7 @@ def test_entity_frequency_two_outlets(ef_outlets, ef_default):
 @executed
 def test_entity_frequency_date_range(ef_range, ef_default):
     notes = ef_range.note_texts(CONTEXT)
-    assert notes[0].startswith("2 articles in 2 outlet groups; published 2025-11-13 to "
+    assert notes[0].startswith("2 articles from 2 outlets; published 2025-11-13 to "
                                "2025-11-13;"), notes[0]
     assert "undated" not in notes[0]
     assert "1 dated article outside 2025-11-13 – 2025-11-13 excluded." in notes
@@ -534,7 +534,7 @@ def test_source_bias_by_country(sb_country, sb_default):
 @executed
 def test_source_bias_one_outlet_says_too_little(sb_one_outlet):
     """One group: nothing to compare, said in words instead of a chart."""
-    assert sb_one_outlet.note_texts(CONTEXT)[0].startswith("1 article in 1 outlet group")
+    assert sb_one_outlet.note_texts(CONTEXT)[0].startswith("1 article from 1 outlet;")
     expected = ("Keyness compares groups, but the selection has 1 (syrializm.net); it needs at "
                 "least 2.")
     for cell in (WORD_KEYNESS, ENTITY_KEYNESS):

@@ -222,7 +222,7 @@ def test_fallback_is_labelled_in_every_output(tmp_path):
 @pytest.mark.parametrize("params, message", [
     ({"date_from": "2025-13-45"}, "is not a date"),
     ({"entity_types": ["PERSON", "PEOPLE"]}, "unknown PEOPLE"),
-    ({"freq": "Y"}, "is not D, W or M"),
+    ({"freq": "Y"}, "is not one of auto, D, W, M"),
 ])
 def test_bad_values_are_refused_before_any_kernel(monkeypatch, tmp_path, params, message):
     started = []

@@ -104,7 +104,8 @@ def infer_published(text: str, *, today: date | None = None,
     weekday next to a month-day ("Wednesday, November 12") when exactly one year fits among the
     years the text states, or else among ``frame`` (first and last year of the corpus's known
     dates; default the ten years before ``today``); a month-day without a year in the year of
-    an earlier stated day ("May 16, 2025 … as of November 13").
+    an earlier stated day ("May 16, 2025 … as of November 13"). With a ``frame``, a day outside
+    its years is history the text recalls ("June 19, 1865"), not when it appeared: not counted.
     """
     today = today or date.today()
     exprs = find_dates(text, None, today=today)
@@ -129,7 +130,9 @@ def infer_published(text: str, *, today: date | None = None,
         elif latest_full is not None:
             x = _safe_date(latest_full.year, *d.month_day)
             when = x if x is not None and latest_full <= x else None
-        if when is not None and when <= today and (best is None or when > best[0]):
+        if when is None or when > today or (frame and not frame[0] <= when.year <= frame[1]):
+            continue
+        if best is None or when > best[0]:
             best = (when, d.text)
     return best
 

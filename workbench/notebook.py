@@ -54,8 +54,8 @@ def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
     span = (f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dates")
     undated = n - len(dated)
     estimated = int((articles["published_source"] == "text").sum())
-    lines = [f"{n} article{'s' if n != 1 else ''} in {groups} {group_by} group"
-             f"{'s' if groups != 1 else ''}; published {span}"
+    lines = [f"{n:,} article{'s' if n != 1 else ''} {_groups_phrase(groups, group_by)}; "
+             f"published {span}"
              + (f"; {undated} undated" if undated else "")
              + (f"; {estimated} dated from their text (estimates)" if estimated else "") + ".",
              f"Annotated with {ann.pipeline.label}."]
@@ -66,6 +66,15 @@ def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
              kind="warning")
     for text in [*notes, *articles.attrs.get("notes", [])]:
         note(text)
+
+
+def _groups_phrase(n: int, group_by: str) -> str:
+    """"from 4 outlets", "in 3 groups", "in 2 country groups"."""
+    plural = "s" if n != 1 else ""
+    if group_by == "outlet":
+        return f"from {n} outlet{plural}"
+    kind = "" if group_by == "group" else f"{group_by} "
+    return f"in {n} {kind}group{plural}"
 
 
 def table(df: pd.DataFrame, *, max_rows: int = 30) -> None:

@@ -72,9 +72,10 @@ def check_timeline(articles: pd.DataFrame, *, min_dated: int = MIN_DATED,
                    freq: str = "D") -> str | None:
     """Too little for a publication timeline: fewer than ``min_dated`` dated articles, or all
     of them in one period (day, week or month, as ``freq``)."""
-    from .timeline import PERIOD_NAMES, periods
+    from .timeline import PERIOD_NAMES, periods, resolve_freq
 
     dated = articles["published"].dropna()
+    freq = resolve_freq(freq, dated)
     undated = len(articles) - len(dated)
     tail = f" ({undated} undated)" if undated else ""
     if len(dated) < min_dated:

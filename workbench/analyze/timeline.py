@@ -15,11 +15,27 @@ from .select import add_note, group_column, grouped, restrict
 
 FREQS = {"D": "D", "W": "W-SUN", "M": "M"}  # weeks run Monday–Sunday
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
+AUTO = "auto"
+# With "auto", the longest span still drawn per day / per week (longer spans: per month), so a
+# five-day story gets days and a ten-year dataset a few hundred bars, not thousands.
+AUTO_SPANS = (("D", pd.Timedelta(days=92)), ("W", pd.Timedelta(days=731)))
+
+
+def resolve_freq(freq: str, published: pd.Series) -> str:
+    """``freq`` itself, or for ``"auto"`` the period the span of ``published`` calls for:
+    days up to three months, weeks up to two years, else months."""
+    if freq != AUTO:
+        return freq
+    dated = pd.to_datetime(published).dropna()
+    span = dated.max() - dated.min() if len(dated) else pd.Timedelta(0)
+    return next((f for f, longest in AUTO_SPANS if span <= longest), "M")
 
 
 def periods(published: pd.Series, freq: str = "D") -> pd.DataFrame:
     """``period`` (first day) and ``period_end`` (first day of the next period) of each date;
-    ``freq`` is ``"D"`` (day), ``"W"`` (ISO week, from Monday) or ``"M"`` (month)."""
+    ``freq`` is ``"D"`` (day), ``"W"`` (ISO week, from Monday), ``"M"`` (month) or ``"auto"``
+    (see :func:`resolve_freq`)."""
+    freq = resolve_freq(freq, published)
     if freq not in FREQS:
         raise ValueError(f"freq must be one of {sorted(FREQS)}, not {freq!r}")
     p = pd.to_datetime(published).dt.to_period(FREQS[freq])
@@ -32,7 +48,9 @@ def articles_over_time(articles: pd.DataFrame, *, by: str = "outlet",
                        freq: str = "D") -> pd.DataFrame:
     """Articles per period and group: group, period, period_end, articles, estimated (of
     which dated from their own text, a lower bound), undated.  Undated articles are one row per
-    group with ``undated=True`` and NaT periods.  Periods with no articles are absent."""
+    group with ``undated=True`` and NaT periods.  Periods with no articles are absent.
+    ``attrs["freq"]`` is the period used (``"auto"`` resolved by :func:`resolve_freq`)."""
+    freq = resolve_freq(freq, articles["published"])
     df = pd.concat([periods(articles["published"], freq),
                     group_column(articles, by)], axis=1)
     df["undated"] = df["period"].isna()
@@ -112,7 +130,9 @@ def mentions_over_time(
     per period of article publication: period, period_end, entity_id, entity, mentions,
     articles, words (in all articles of that period), per_1k_words, undated.  Every period in
     which articles appeared has a row per entity (zero when none mentions it); periods without
-    articles have none, since no rate can be measured there."""
+    articles have none, since no rate can be measured there.  ``freq`` as in
+    :func:`articles_over_time`."""
+    freq = resolve_freq(freq, articles["published"])
     m = restrict(mentions, articles)
     if entities is None:
         freq_all = entity_frequency(m, articles.assign(_all="all"), by="_all")

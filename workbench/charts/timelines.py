@@ -28,7 +28,10 @@ def _count_axis(top: int, title: str | None) -> alt.Axis:
 
 def _time_axis(freq: str) -> alt.Axis:
     return alt.Axis(labelAngle=0, labelOverlap=True, **PERIOD_AXES.get(freq, {}))
+
+
 PRECISIONS = ["day", "month", "year"]
+MAX_EVENT_POINTS = 2500  # (date, group) marks in the events chart; beyond, the least cited go
 
 
 def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
@@ -77,12 +80,15 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
 
 
 def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
+                    max_points: int | None = MAX_EVENT_POINTS,
                     title: str | None = None) -> alt.LayerChart:
     """The calendar dates the articles talk about, one row per group: day-precise dates as
     points sized by the number of articles, month and year dates as translucent bars spanning
     the whole period; the tooltip carries the expression and a sentence.  Takes
     :func:`~workbench.analyze.dated_events` rows (aggregated here) or
-    :func:`~workbench.analyze.events_by_date` output with ``per_group=True``."""
+    :func:`~workbench.analyze.events_by_date` output with ``per_group=True``.  Beyond
+    ``max_points`` (date, group) marks, the dates cited by the fewest articles are left out
+    and the subtitle says how many."""
     agg = events if "mentions" in events.columns else events_by_date(events, per_group=True)
     data = agg.copy()
     if "group" not in data.columns:
@@ -91,6 +97,12 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     keep = list(totals.index[:top_groups])
     dropped = len(totals) - len(keep)
     data = data[data["group"].isin(keep)]
+    cut = 0
+    if max_points is not None and len(data) > max_points:
+        # The page must stay light enough to email; the least-cited dates go first.
+        cut = len(data) - max_points
+        data = (data.sort_values(["articles", "mentions", "date"], ascending=[False, False, True],
+                                 kind="stable").head(max_points).sort_values("date", kind="stable"))
     if "title" not in data.columns:
         data["title"] = None
     cols = ["date", "date_end", "precision", "group", "mentions", "articles", "text", "sentence",
@@ -124,6 +136,8 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
               if many_articles else alt.value(120)),
         tooltip=tip)
     more = f"; {dropped} more {by} group(s) not shown" if dropped else ""
+    if cut:
+        more += f"; {cut:,} dates cited by the fewest articles not shown"
     return alt.layer(spans, days).properties(
         title=alt.Title(title or "Dates the articles talk about",
                         subtitle=f"days as points, months and years as bars spanning them; "

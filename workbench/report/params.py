@@ -22,7 +22,7 @@ RUN_OPTIONS = ("corpus", "model", "cache_dir")
 
 # Values the notebooks accept for these parameters, checked before any notebook runs.
 ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER"}
-FREQS = {"D", "W", "M"}
+FREQS = ("auto", "D", "W", "M")  # as workbench.analyze.timeline (not imported: no pandas here)
 
 
 def declared(notebook: Path) -> dict[str, Any]:
@@ -117,7 +117,8 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
         problems.append(f"parameter 'entity_types': unknown {', '.join(bad)}; use "
                         f"{', '.join(sorted(ENTITY_TYPES))}")
     if values.get("freq") and values["freq"] not in FREQS:
-        problems.append(f"parameter 'freq': '{values['freq']}' is not D, W or M")
+        problems.append(f"parameter 'freq': '{values['freq']}' is not one of "
+                        f"{', '.join(FREQS)}")
     return problems
 
 
