@@ -157,9 +157,8 @@ def vega_bundle() -> str:
     return bundle
 
 
-_SCRIPT_JSON_ESCAPES = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
-)
+_SCRIPT_JSON_ESCAPES = {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028",
+                        "\u2029": "\\u2029"}
 
 
 def script_json(value: Any) -> markupsafe.Markup:
@@ -169,7 +168,11 @@ def script_json(value: Any) -> markupsafe.Markup:
     script element or open a comment; U+2028/9 so the text is also valid JS.
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return markupsafe.Markup(text.translate(_SCRIPT_JSON_ESCAPES))  # noqa: S704 - escaped above
+    # str.replace per character (no replacement brings back any of them): on megabytes of
+    # chart data it is tens of times faster than str.translate with a dict table.
+    for char, escaped in _SCRIPT_JSON_ESCAPES.items():
+        text = text.replace(char, escaped)
+    return markupsafe.Markup(text)  # noqa: S704 - escaped above
 
 
 # --------------------------------------------------------------------------
