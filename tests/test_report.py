@@ -299,3 +299,47 @@ def test_kernel_pool_never_hands_out_a_dead_kernel():
         assert fresh is not km and (fresh is None or fresh.is_alive())
     finally:
         pool.close()
+
+
+def _three_cells(tmp_path, last: str):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("print('first cell ran')"),
+                nbformat.v4.new_code_cell("x = 2"), nbformat.v4.new_code_cell(last)]
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                 "language": "python"}
+    path = tmp_path / "in.ipynb"
+    nbformat.write(nb, str(path))
+    return path
+
+
+def test_report_engine_writes_the_notebook_once(tmp_path, monkeypatch):
+    import papermill
+    import papermill.engines
+
+    from workbench.report.engine import ENGINE
+
+    writes = []
+    real = papermill.engines.write_ipynb
+    monkeypatch.setattr(papermill.engines, "write_ipynb",
+                        lambda nb, path: (writes.append(path), real(nb, path)))
+    out = tmp_path / "out.ipynb"
+    papermill.execute_notebook(str(_three_cells(tmp_path, "x + 1")), str(out),
+                               kernel_name="python3", progress_bar=False, engine_name=ENGINE)
+    # papermill's own engine writes at every cell's start and end: 7 times here.
+    assert writes == [str(out)]
+    cells = nbformat.read(str(out), as_version=4).cells
+    assert cells[2].outputs[0]["data"]["text/plain"] == "3"
+
+
+def test_report_engine_keeps_outputs_up_to_a_timeout(tmp_path):
+    import papermill
+
+    from workbench.report.engine import ENGINE
+
+    out = tmp_path / "out.ipynb"
+    with pytest.raises(Exception, match="(?i)timed? ?out"):
+        papermill.execute_notebook(str(_three_cells(tmp_path, "import time; time.sleep(60)")),
+                                   str(out), kernel_name="python3", progress_bar=False,
+                                   engine_name=ENGINE, execution_timeout=3)
+    cells = nbformat.read(str(out), as_version=4).cells
+    assert "first cell ran" in cells[0].outputs[0]["text"]

@@ -248,11 +248,14 @@ def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
 def _execute(path: Path, executed: Path, params: dict[str, Any], km: Any = None) -> None:
     import papermill
 
+    from workbench.report.engine import ENGINE
+
     # No cwd=: papermill would chdir the whole process, which races between threads; the
     # notebooks get absolute paths instead.
     papermill.execute_notebook(
         str(path), str(executed), parameters=params, kernel_name="python3",
-        progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT, km=km)
+        progress_bar=False, log_output=False, execution_timeout=EXECUTION_TIMEOUT, km=km,
+        engine_name=ENGINE)
 
 
 def _title(path: Path) -> str:
