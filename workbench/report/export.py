@@ -25,6 +25,7 @@ import functools
 import json
 import re
 import secrets
+import threading
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -115,7 +116,8 @@ def export_html(
             **report,
         },
     }
-    html, _ = _OfflineHTMLExporter().from_notebook_node(nb, resources=resources)
+    with _EXPORT_LOCK:
+        html, _ = _exporter().from_notebook_node(nb, resources=resources)
     if report["has_charts"]:
         # Spliced in after nbconvert's BeautifulSoup pass, which need not
         # re-parse ~900 kB of JavaScript. The marker carries the secret nonce,
@@ -539,6 +541,16 @@ class _MarkdownRenderer(IPythonRenderer):
 
     def inline_html(self, html: str) -> str:
         return super(IPythonRenderer, self).inline_html(html)
+
+
+# One exporter per process: building one compiles its Jinja templates (~0.2 s), and exports
+# are pure Python, so the report's threads lose nothing by taking turns with it.
+_EXPORT_LOCK = threading.Lock()
+
+
+@functools.cache
+def _exporter() -> _OfflineHTMLExporter:
+    return _OfflineHTMLExporter()
 
 
 class _OfflineHTMLExporter(HTMLExporter):
