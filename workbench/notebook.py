@@ -56,8 +56,8 @@ def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
     estimated = int((articles["published_source"] == "text").sum())
     lines = [f"{n:,} article{'s' if n != 1 else ''} {_groups_phrase(groups, group_by)}; "
              f"published {span}"
-             + (f"; {undated} undated" if undated else "")
-             + (f"; {estimated} dated from their text (estimates)" if estimated else "") + ".",
+             + (f"; {undated:,} undated" if undated else "")
+             + (f"; {estimated:,} dated from their text (estimates)" if estimated else "") + ".",
              f"Annotated with {ann.pipeline.label}."]
     note(" ".join(lines))
     if ann.fallback:
