@@ -78,3 +78,15 @@ def test_mentions_over_time_zero_fills_and_keeps_undated(c):
     assert und.loc["Kyiv", "mentions"] == 2
     default = A.mentions_over_time(c["mentions"], c["sel"], top_n=2)
     assert set(default["entity"]) == {"Kyiv", "Russia"}
+
+
+def test_most_cited_keeps_the_dates_most_articles_cite_in_calendar_order(c):
+    by_date = A.events_by_date(A.dated_events(c["dates"], c["sel"]))
+    by_date.loc[by_date.index[-1], "articles"] = 9  # the latest date, now the most cited
+    top = A.most_cited(by_date, n=2)
+    assert len(top) == 2 and top["date"].is_monotonic_increasing
+    assert by_date["date"].max() in set(top["date"])
+    assert A.notes(top) == [f"The 2 dates cited by the most articles, of {len(by_date)} dates, "
+                            "in calendar order."]
+    everything = A.most_cited(by_date, n=100)
+    assert len(everything) == len(by_date) and not A.notes(everything)

@@ -73,3 +73,32 @@ def test_mentions_timeline_lines_with_undated_note():
     assert all(r["period"] is not None for r in rows(chart))
     assert C.mentions_timeline(mot, measure="mentions").to_dict()["encoding"]["y"]["field"] \
         == "mentions"
+
+
+def test_mentions_timeline_breaks_lines_over_periods_without_articles():
+    c = sel()
+    arts = c["sel"].copy()
+    # Novinite moved from November to July: August and October have no articles.
+    first = arts["published"].first_valid_index()
+    arts.loc[first, "published"] = pd.Timestamp("2025-07-13")
+    mot = A.mentions_over_time(c["mentions"], arts, ["Kyiv", "Moscow"], freq="M")
+    data = rows(C.mentions_timeline(mot))
+    gaps = [r for r in data if r["per_1k_words"] is None]
+    assert {r["entity"] for r in gaps} == {"Kyiv", "Moscow"}
+    assert {r["period"][:7] for r in gaps} == {"2025-08", "2025-10"}
+    measured = [r for r in data if r["per_1k_words"] is not None]
+    assert len(measured) == len(mot[~mot["undated"]])
+
+
+def test_time_axis_ticks_every_period_only_over_short_spans():
+    c = sel()
+    november = c["sel"][c["sel"]["published"] >= "2025-11-01"]
+    short = C.articles_timeline(A.articles_over_time(november, freq="D")).to_dict()
+    axis = short["encoding"]["x"]["axis"]
+    assert axis["tickCount"] == {"interval": "day", "step": 1}
+    arts = c["sel"].copy()
+    first = arts["published"].first_valid_index()
+    arts.loc[first, "published"] = pd.Timestamp("2015-01-01")
+    long = C.articles_timeline(A.articles_over_time(arts, freq="M")).to_dict()
+    axis = long["hconcat"][0]["encoding"]["x"]["axis"]
+    assert "tickCount" not in axis and axis["format"] == "%b %Y"

@@ -17,7 +17,7 @@ from .keyness import entity_counts, keyness, top_keyness, word_counts
 from .kwic import kwic, kwic_html
 from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
 from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
-                       periods, resolve_freq)
+                       most_cited, periods, resolve_freq)
 from .tokens import count_terms, stop_words, terms, tokens
 from .variants import variant_shares
 from .voices import voices
@@ -31,7 +31,7 @@ __all__ = [
     "tokens", "terms", "count_terms", "stop_words",
     "variant_shares", "voices",
     "articles_over_time", "dated_events", "events_by_date", "mentions_over_time", "periods",
-    "resolve_freq",
+    "most_cited", "resolve_freq",
     "kwic", "kwic_html",
     "check_frequency", "check_keyness", "check_cooccurrence", "check_timeline",
     "check_events", "check_variants", "check_voices", "thin_groups",

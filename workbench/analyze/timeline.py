@@ -118,6 +118,19 @@ def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataF
     return out
 
 
+def most_cited(by_date: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+    """The ``n`` rows of :func:`events_by_date` cited by the most articles (then mentions), in
+    calendar order; when rows are left out, a note in ``attrs`` says how many there were."""
+    top = by_date.sort_values(["articles", "mentions", "date"], ascending=[False, False, True],
+                              kind="stable").head(n).sort_values("date", kind="stable")
+    top = top.reset_index(drop=True)
+    top.attrs = {k: v for k, v in by_date.attrs.items() if k != "notes"}
+    if len(top) < len(by_date):
+        add_note(top, f"The {len(top)} dates cited by the most articles, of {len(by_date):,} "
+                      f"dates, in calendar order.")
+    return top
+
+
 def mentions_over_time(
     mentions: pd.DataFrame,
     articles: pd.DataFrame,

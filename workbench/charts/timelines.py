@@ -9,7 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..analyze.timeline import events_by_date
+from ..analyze.timeline import FREQS, events_by_date
 from . import theme
 from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
 
@@ -26,12 +26,26 @@ def _count_axis(top: int, title: str | None) -> alt.Axis:
     return alt.Axis(values=list(range(0, int(top) + step, step)), format="d", title=title)
 
 
-def _time_axis(freq: str) -> alt.Axis:
-    return alt.Axis(labelAngle=0, labelOverlap=True, **PERIOD_AXES.get(freq, {}))
+def _time_axis(freq: str, periods: pd.Series) -> alt.Axis:
+    opts = dict(PERIOD_AXES.get(freq, {}))
+    if len(_all_periods(periods, freq)) > MAX_CALENDAR_TICKS:
+        # A tick per period reads well for a few dozen; over years Vega's own ticks do.
+        opts.pop("tickCount", None)
+    return alt.Axis(labelAngle=0, labelOverlap=True, **opts)
+
+
+def _all_periods(periods: pd.Series, freq: str) -> pd.DatetimeIndex:
+    """Every period start from the first to the last of ``periods`` (NaT ignored)."""
+    dated = pd.to_datetime(periods).dropna()
+    if dated.empty:
+        return pd.DatetimeIndex([])
+    span = pd.period_range(dated.min(), dated.max(), freq=FREQS.get(freq, "D"))
+    return span.start_time.normalize()
 
 
 PRECISIONS = ["day", "month", "year"]
 MAX_EVENT_POINTS = 2500  # (date, group) marks in the events chart; beyond, the least cited go
+MAX_CALENDAR_TICKS = 36
 
 
 def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
@@ -60,7 +74,8 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
     if "estimated" in dated.columns:
         tip.append(alt.Tooltip("estimated:Q", title="of which dated from their text (estimate)"))
     main = alt.Chart(dated).mark_bar(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("period:T", title=None, axis=_time_axis(freq)), x2="period_end:T",
+        x=alt.X("period:T", title=None, axis=_time_axis(freq, dated["period"])),
+        x2="period_end:T",
         y=alt.Y("sum(articles):Q", axis=_count_axis(top, "articles")),
         color=color, opacity=faded(pick),
         tooltip=[alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"), *tip],
@@ -164,8 +179,16 @@ def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
     note = (f"{n_undated} mention{'s' if n_undated != 1 else ''} in undated articles not "
             f"shown" if n_undated else "all mentions are in dated articles")
     label = "mentions per 1,000 words" if measure == "per_1k_words" else "mentions"
+    # Periods in which nothing was published get a null row per entity: Vega-Lite breaks the
+    # line there instead of drawing a trend across them.
+    missing = _all_periods(dated["period"], freq).difference(pd.DatetimeIndex(dated["period"]))
+    gaps = pd.DataFrame([(p, e) for p in missing for e in dated["entity"].unique()],
+                        columns=["period", "entity"])
+    if len(gaps):
+        dated = pd.concat([dated, gaps.astype({"period": dated["period"].dtype})],
+                          ignore_index=True).sort_values("period", kind="stable")
     chart = alt.Chart(dated).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None, axis=_time_axis(freq)),
+        x=alt.X("period:T", title=None, axis=_time_axis(freq, dated["period"])),
         y=alt.Y(f"{measure}:Q", title=label),
         color=alt.Color("entity:N", title="entity", sort=order),
         opacity=faded(pick),
