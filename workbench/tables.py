@@ -69,7 +69,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "base's type for a mention the knowledge base matched."),
         Column("type", STR, "Normalised type: PERSON | ORG | PLACE | GROUP | EVENT | OTHER."),
         Column("entity_id", STR, "Knowledge-base id (a Wikidata QID where one exists), or a "
-               "`local:` id made from the normalised name."),
+               "`local:` id made from the normalised name; a surname alone is the full name it "
+               "ends in that article, or else the one the corpus links it to "
+               "(`annotate/surnames.py`)."),
         Column("entity", STR, "Canonical name (`Volodymyr Zelensky` for every spelling)."),
         Column("variant", STR, "The knowledge base's variant tag for the spelling used (`kiev`, "
                "`kyiv`, `vladimir`…), or missing."),

@@ -8,7 +8,8 @@ the spaCy pipeline (the ``workbench_kb`` ruler and the ``workbench_entities`` co
    possessive 's and a leading "the" removed — and looked up in the knowledge base.
 3. An entity the knowledge base does not know counts under its normalised name, with a
    ``local:`` id made from it; a one-word person name that ends a longer person name in the same
-   article ("Posacki" after "Marcin Posacki") is that person.
+   article ("Posacki" after "Marcin Posacki") is that person (and, across the corpus, see
+   ``surnames.py``).
 4. Junk never becomes an entity: a statistical entity with no proper noun in it ("Immediately",
    "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice") or site
    chrome word ("Photo", "Select", if cleaning let one through), numbers, dates and one-letter

@@ -24,6 +24,7 @@ from workbench.annotate.extract import Job, Result, annotate_jobs
 from workbench.annotate.kb import KBError, KnowledgeBase, load_kb
 from workbench.annotate.models import choose_model
 from workbench.annotate.pipeline import PipelineInfo, build_nlp, pipeline_info
+from workbench.annotate.surnames import link_surnames
 from workbench.cache.annotations import TABLES, AnnotationStore
 from workbench.cache.paths import default_cache_dir
 
@@ -141,6 +142,7 @@ def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.Data
         merged = cached[name].merge(ids, on="key", how="inner").drop(columns="key")
         merged = merged.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
         out[name] = contract.conform(merged, name)
+    out["mentions"], out["quotes"] = link_surnames(out["mentions"], out["quotes"])
     status = cached["keys"].merge(ids, on="key", how="inner")
     problems = [f"article {row.article_id}: {row.message}"
                 for row in status.itertuples() if isinstance(row.message, str)]
