@@ -85,3 +85,11 @@ def test_the_pipeline_links_surnames_across_articles(tmp_path, trained_model, ca
     alone = ann.articles.loc[ann.articles["path"].str.endswith("alone.txt"), "article_id"].iloc[0]
     m = ann.mentions[(ann.mentions["article_id"] == alone) & (ann.mentions["text"] == "Obama")]
     assert not m.empty and set(m["entity"]) == {"Barack Obama"}
+
+
+def test_no_people_at_all_changes_nothing():
+    place = {**person("a1", "Kyiv", "Kyiv"), "type": "PLACE", "label": "LOC"}
+    m, q = link_surnames(mentions([place]), contract.empty("quotes"))
+    assert m["entity"].tolist() == ["Kyiv"]
+    m, q = link_surnames(contract.empty("mentions"), contract.empty("quotes"))
+    assert m.empty and q.empty

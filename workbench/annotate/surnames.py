@@ -41,7 +41,9 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
         if text.endswith(surname) and entity not in text:
             rows.append(i)
             last.append(surname)
-    linked = person.iloc[rows].assign(last=last)
+    if not rows:
+        return pd.DataFrame(columns=["from_id", "entity_id", "entity", "affiliation"])
+    linked = person.iloc[rows].assign(last=pd.array(last, dtype="string"))
     counts = (linked.groupby(["last", "entity_id"], sort=False)
                     .agg(articles=("article_id", "nunique"), entity=("entity", "first"),
                          affiliation=("affiliation", "first"))
