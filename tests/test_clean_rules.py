@@ -148,3 +148,41 @@ def test_japanese_article_is_one_script():
 
 def test_a_by_line_needs_a_capitalised_name():
     assert clean_text("By the numbers\nThe deficit grew by 4% last year.").author is None
+
+
+# --- chrome and credits of the AllSides dump (each topped an outlet's word keyness) ---------
+
+BODY = "Talks stalled on Monday, officials said.\n"
+
+
+def test_dataset_chrome_lines():
+    for line in ["Advertisement:", "Advertisement Continue reading the main story",
+                 "Sign up for Daily Newsletters Manage Newsletters",
+                 "Sign up for Daily Opinion Newsletter Manage Newsletters",
+                 "JUST WATCHED Missouri Gov Nixon on the investigation Replay More Videos ... "
+                 "MUST WATCH Missouri Gov Nixon on the investigation 01:49",
+                 "Photos: Potential 2016 presidential candidates Former Florida Gov. Jeb Bush has "
+                 "said his decision to run will be based on his family. Hide Caption 1 of 19"]:
+        assert removed(BODY + line, "chrome") == [line], line
+
+
+def test_dataset_photo_headers_and_captions_with_credits():
+    header = ("Enlarge this image toggle caption Kevin Lamarque /Reuters /Landov Kevin Lamarque "
+              "/Reuters /Landov")
+    assert removed(BODY + header, "photo-credit") == [header]
+    for caption in [
+            "The “war” on Covid-19: A National Guard member stops traffic in New Rochelle, N.Y., "
+            "a hot spot for the novel coronavirus in early March. (John Moore / Getty Images)",
+            "Sen. Elizabeth Warren speaks at a campaign event at The River Center in Des Moines, "
+            "Iowa. | Scott Olson/Getty Images",
+            "Senator Tim Scott at the Freedom Summit in Greenville, South Carolina. (Photo by "
+            "Richard Ellis/Getty Images)"]:
+        assert removed(BODY + caption, "caption") == [caption], caption
+
+
+def test_sentences_mentioning_agencies_or_signing_up_stay():
+    text = ("Sign up for a vaccine appointment was slow, and many people waited for weeks before "
+            "the county opened more sites and extended its hours.\n"
+            "The photo (taken by a Reuters photographer) went viral.\n"
+            "Getty Images and AP both declined to comment on the licensing dispute.")
+    assert clean_text(text).removed == []

@@ -40,6 +40,11 @@ SECTION_LABELS = frozenset({
 CHROME_PATTERNS = (
     re.compile(r"^(read (more|also)|see also|related|more on this)\s*[:>»]\s*\S.*$", re.I),
     re.compile(r"^(share on|follow us on|subscribe to)\b.*$", re.I),
+    # Found on the AllSides dump (thousands of lines; they topped every outlet's word keyness):
+    re.compile(r"^advertisement:?(\s+continue reading the main story)?$", re.I),  # Salon, NYT
+    re.compile(r"^sign up for\b.{0,40}\bnewsletters?\b.{0,30}$", re.I),  # Washington Times
+    re.compile(r"^JUST WATCHED\b.*\bReplay More Videos\b.*$"),  # CNN's video promos
+    re.compile(r"^Photos?:\s.*\bHide Caption \d+ of \d+$"),  # CNN's photo galleries
 )
 
 # Credit lines under photos and videos ("Photo: TASS/Zuma", "Фото: РИА Новости").
@@ -50,6 +55,13 @@ CREDIT_PATTERNS = (
     # An agency in capitals, a slash, a photographer: "REUTERS/Jonathan Ernst".
     re.compile(r"^[A-Z][A-Z0-9 .&-]{1,30}/\s?[A-Z][\w.'-]*(\s[A-Z][\w.'-]*){0,3}$"),
 )
+# NPR's photo header: "Enlarge this image toggle caption Kevin Lamarque /Reuters /Landov …".
+PHOTO_HEADER = re.compile(r"^Enlarge this image\b")
+# A caption that ends with its photo's credit: "… in early March. (John Moore / Getty Images)".
+CAPTION_CREDIT = re.compile(
+    r"[(|]\s*(?:(?:AP\s+)?Photo(?:graph)?\s*(?:by|:)?\s*)?[A-Z][\w.'’ -]{1,40}?\s*/\s*"
+    r"(?:Getty Images|AP(?: Photo)?|Reuters|AFP|EPA|Bloomberg|Shutterstock|Landov|Sipa)"
+    r"[\w ./-]{0,30}\)?\s*$")
 # A credit is short; a sentence that happens to start with "Image:" or hold a slash is not one.
 CREDIT_MAX_WORDS = 12
 COPYRIGHT = re.compile(r"^(©|\(c\)(?=\s*\d{4})|copyright\b)\s*(\d{4}[-–]?\d{0,4})?\s*"
@@ -160,6 +172,10 @@ def _mark_line(i: int, line: str, lines: list[str], marks: list[str | None], out
     short = count_words(line) <= CREDIT_MAX_WORDS
     if low in CHROME_LINES or any(p.match(line) for p in CHROME_PATTERNS):
         marks[i] = "chrome"
+    elif PHOTO_HEADER.match(line):
+        marks[i] = "photo-credit"
+    elif CAPTION_CREDIT.search(line):
+        marks[i] = "caption"
     elif short and not line.endswith(".") and any(p.match(line) for p in CREDIT_PATTERNS):
         marks[i] = "photo-credit"
         j = _previous_content(lines, i)
