@@ -80,5 +80,5 @@ def _groups_phrase(n: int, group_by: str) -> str:
 def table(df: pd.DataFrame, *, max_rows: int = 30) -> None:
     """Show a DataFrame (pandas escapes its cells) capped at ``max_rows`` rows."""
     if len(df) > max_rows:
-        note(f"Showing the first {max_rows} of {len(df)} rows.")
+        note(f"Showing the first {max_rows} of {len(df):,} rows.")
     _display(df.head(max_rows))
