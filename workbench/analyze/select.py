@@ -88,13 +88,13 @@ def select_articles(
             add_note(out, f"{n_outside} dated article{_s(n_outside)} outside "
                           f"{_range_text(lo, hi)} excluded.")
         if n_undated:
-            add_note(out, f"{n_undated} undated article{_s(n_undated)} excluded by the date "
+            add_note(out, f"{n_undated:,} undated article{_s(n_undated)} excluded by the date "
                           f"range (they cannot be placed in it).")
     elif not keep_undated and n_undated:
         out = out[dated]
-        add_note(out, f"{n_undated} undated article{_s(n_undated)} excluded (keep_undated=False).")
+        add_note(out, f"{n_undated:,} undated article{_s(n_undated)} excluded (keep_undated=False).")
     elif n_undated:
-        add_note(out, f"{n_undated} undated article{_s(n_undated)} kept: they count in every "
+        add_note(out, f"{n_undated:,} undated article{_s(n_undated)} kept: they count in every "
                       f"total but cannot appear on a time axis.")
 
     if count_duplicates_once and "duplicate_of" in out.columns:
@@ -104,7 +104,7 @@ def select_articles(
         n_dup = int(dup.sum())
         if n_dup:
             out = out[~dup]
-            add_note(out, f"{n_dup} near-duplicate article{_s(n_dup)} counted once "
+            add_note(out, f"{n_dup:,} near-duplicate article{_s(n_dup)} counted once "
                           f"(copies of selected articles dropped).")
     return out
 
