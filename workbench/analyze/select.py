@@ -92,7 +92,8 @@ def select_articles(
                           f"range (they cannot be placed in it).")
     elif not keep_undated and n_undated:
         out = out[dated]
-        add_note(out, f"{n_undated:,} undated article{_s(n_undated)} excluded (keep_undated=False).")
+        add_note(out, f"{n_undated:,} undated article{_s(n_undated)} excluded "
+                      f"(keep_undated=False).")
     elif n_undated:
         add_note(out, f"{n_undated:,} undated article{_s(n_undated)} kept: they count in every "
                       f"total but cannot appear on a time axis.")
