@@ -106,3 +106,9 @@ def test_entity_counts_uses_canonical_names():
     k = A.keyness(ec, min_count=1)
     iz_k = k[k["group"] == "Izvestia"].set_index("term")
     assert iz_k.loc["Kiev regime", "z"] > 0 > iz_k.loc["Dmitry Peskov", "z"]
+
+
+def test_dotted_abbreviations_are_one_token():
+    # "U.S." was the words "u" and "s", which then topped a keyness list on the AllSides dump.
+    assert A.tokens("U.S. officials met U.N. envoys, e.g. in Washington") == [
+        "u.s.", "officials", "met", "u.n.", "envoys", None, "washington"]

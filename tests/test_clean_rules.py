@@ -162,7 +162,10 @@ def test_dataset_chrome_lines():
                  "JUST WATCHED Missouri Gov Nixon on the investigation Replay More Videos ... "
                  "MUST WATCH Missouri Gov Nixon on the investigation 01:49",
                  "Photos: Potential 2016 presidential candidates Former Florida Gov. Jeb Bush has "
-                 "said his decision to run will be based on his family. Hide Caption 1 of 19"]:
+                 "said his decision to run will be based on his family. Hide Caption 1 of 19",
+                 "Media playback is unsupported on your device Media caption Trump constantly "
+                 "worries about the trade deficit - should we?",
+                 "next Image 1 of 2", "Photo", "[image]"]:
         assert removed(BODY + line, "chrome") == [line], line
 
 
@@ -170,6 +173,12 @@ def test_dataset_photo_headers_and_captions_with_credits():
     header = ("Enlarge this image toggle caption Kevin Lamarque /Reuters /Landov Kevin Lamarque "
               "/Reuters /Landov")
     assert removed(BODY + header, "photo-credit") == [header]
+    for header in ["toggle caption Ken Rudin collection",
+                   "Image copyright Getty Images Image caption Police outside the Tribeca Grill "
+                   "in New York City", "Image copyright Reuters",
+                   "FILE PHOTO: U.S. President Donald Trump arrives at a Make America Great Again "
+                   "Rally in Tampa, Florida, U.S., July 31, 2018. REUTERS/Carlos Barria"]:
+        assert removed(BODY + header, "photo-credit") == [header], header
     for caption in [
             "The “war” on Covid-19: A National Guard member stops traffic in New Rochelle, N.Y., "
             "a hot spot for the novel coronavirus in early March. (John Moore / Getty Images)",

@@ -4,8 +4,9 @@ A token is a run of letters and digits, possibly joined by inner hyphens or apos
 regex :data:`TOKEN_RE`, applied to lowercased text with curly apostrophes and Unicode hyphens
 folded to ASCII — so ``Russia-Ukraine``, ``ambassador-at-large``, ``o'clock`` and names such as
 ``F-16``, ``MH17`` or ``Zapad-2025`` stay whole, while a token without any letter (``2025``,
-``60,000``) is a number and is dropped.  A possessive or contraction ending is stripped
-(``ukraine's`` → ``ukraine``) and the word is then dropped if it is an English stop word
+``60,000``) is a number and is dropped; a dotted abbreviation (``U.S.``) is one token,
+``u.s.``.  A possessive or contraction ending is stripped (``ukraine's`` → ``ukraine``) and
+the word is then dropped if it is an English stop word
 (``stopwords.txt``, from spaCy's list) or a negated auxiliary (``don't``).
 N-grams join consecutive kept tokens separated only by spaces: punctuation, a number, a line
 break or a stop word between two tokens breaks the n-gram, so "the Kiev regime," gives
@@ -19,7 +20,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-TOKEN_RE = re.compile(r"[^\W_]+(?:['-][^\W_]+)*")
+# Dotted abbreviations first ("U.S.", "U.N.": otherwise the words "u" and "s").
+TOKEN_RE = re.compile(r"(?:[^\W\d_]\.){2,}|[^\W_]+(?:['-][^\W_]+)*")
 _SPLIT_RE = re.compile(f"({TOKEN_RE.pattern})")
 _LETTER = re.compile(r"[^\W\d_]")
 

@@ -27,7 +27,8 @@ CHROME_LINES = frozenset({
     "related articles", "related news", "related stories", "more on this topic", "comments",
     "leave a comment", "accept cookies", "listen to this article", "listen", "loading...",
     "follow us", "newsletter", "back to top", "top stories", "most read", "trending",
-    "photo gallery", "video", "watch", "copy link", "copied", "font size",
+    "photo gallery", "video", "watch", "copy link", "copied", "font size", "photo", "image",
+    "[image]",
 })
 
 # A one-word kicker above a headline ("International").
@@ -45,6 +46,8 @@ CHROME_PATTERNS = (
     re.compile(r"^sign up for\b.{0,40}\bnewsletters?\b.{0,30}$", re.I),  # Washington Times
     re.compile(r"^JUST WATCHED\b.*\bReplay More Videos\b.*$"),  # CNN's video promos
     re.compile(r"^Photos?:\s.*\bHide Caption \d+ of \d+$"),  # CNN's photo galleries
+    re.compile(r"^(next|prev) Image \d+ of \d+$"),  # Fox News galleries
+    re.compile(r"^Media playback is unsupported on your device\b.*$"),  # BBC's video boxes
 )
 
 # Credit lines under photos and videos ("Photo: TASS/Zuma", "Фото: РИА Новости").
@@ -55,8 +58,10 @@ CREDIT_PATTERNS = (
     # An agency in capitals, a slash, a photographer: "REUTERS/Jonathan Ernst".
     re.compile(r"^[A-Z][A-Z0-9 .&-]{1,30}/\s?[A-Z][\w.'-]*(\s[A-Z][\w.'-]*){0,3}$"),
 )
-# NPR's photo header: "Enlarge this image toggle caption Kevin Lamarque /Reuters /Landov …".
-PHOTO_HEADER = re.compile(r"^Enlarge this image\b")
+# Photo headers, credit and caption in one line: NPR's "Enlarge this image toggle caption
+# Kevin Lamarque /Reuters …", BBC's "Image copyright Getty Images Image caption Police outside…",
+# Reuters' "FILE PHOTO: U.S. President … REUTERS/Carlos Barria".
+PHOTO_HEADER = re.compile(r"^(Enlarge this image|toggle caption|Image copyright|FILE PHOTO:)\s")
 # A caption that ends with its photo's credit: "… in early March. (John Moore / Getty Images)".
 CAPTION_CREDIT = re.compile(
     r"[(|]\s*(?:(?:AP\s+)?Photo(?:graph)?\s*(?:by|:)?\s*)?[A-Z][\w.'’ -]{1,40}?\s*/\s*"
