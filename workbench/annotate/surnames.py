@@ -8,8 +8,8 @@ corpus's own evidence: in the articles where the surname alone was linked to a f
 in one article), one full name has at least ``SHARE`` of those articles and at least
 ``MIN_ARTICLES`` of them.  An ambiguous surname ("Clinton": Hillary in some articles, Bill in
 others) stays as written, and so does a model's mis-tagged span ("Could Ebola") that is never
-followed by the surname alone.  The link applies to ``quotes.speaker_id`` too.  It runs on the assembled tables, not in
-the cache, so it follows whichever corpus is loaded.
+followed by the surname alone.  The link applies to ``quotes.speaker_id`` too.  It runs on
+the assembled tables, not in the cache, so it follows whichever corpus is loaded.
 """
 
 from __future__ import annotations
@@ -66,12 +66,13 @@ def link_surnames(mentions: pd.DataFrame, quotes: pd.DataFrame
         return mentions, quotes
     by_id = links.set_index("from_id")
     mentions = mentions.copy()
-    hit = mentions["entity_id"].isin(by_id.index) & (mentions["type"] == "PERSON")
+    hit = (mentions["entity_id"].isin(by_id.index)
+           & (mentions["type"] == "PERSON")).fillna(False).astype(bool)
     target = mentions.loc[hit, "entity_id"]
     for col in ("entity_id", "entity", "affiliation"):
         mentions.loc[hit, col] = target.map(by_id[col]).to_numpy()
     quotes = quotes.copy()
-    said = quotes["speaker_id"].isin(by_id.index)
+    said = quotes["speaker_id"].isin(by_id.index).fillna(False).astype(bool)
     target = quotes.loc[said, "speaker_id"]
     quotes.loc[said, "speaker_id"] = target.map(by_id["entity_id"]).to_numpy()
     quotes.loc[said, "speaker_affiliation"] = target.map(by_id["affiliation"]).to_numpy()
