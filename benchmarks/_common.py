@@ -57,6 +57,11 @@ def require_corpus(path: Path) -> Path:
     return path
 
 
+def parse_sizes(text: str) -> list[int]:
+    """``--sizes "1000,5000,10000"`` → ascending, without repeats."""
+    return sorted({int(s) for s in text.split(",") if s.strip()})
+
+
 def read_records(path: Path, n: int | None = None) -> list[dict[str, Any]]:
     """The first ``n`` records (all when None) of a .jsonl(.gz) file."""
     out = []

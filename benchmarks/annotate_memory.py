@@ -126,7 +126,7 @@ def main() -> int:
                         help="parent of the temporary folder (default: the system's)")
     args = parser.parse_args()
     corpus = c.require_corpus(args.corpus)
-    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    sizes = c.parse_sizes(args.sizes)
     keep = args.keep_cache.expanduser().resolve() if args.keep_cache else None
     if keep is not None and keep.exists() and any(keep.iterdir()):
         sys.exit(f"error: --keep-cache {keep} is not empty; the measurement must start cold. "

@@ -139,7 +139,7 @@ def main() -> int:
                         help="where to write the subsets (default: a temporary folder, removed)")
     args = parser.parse_args()
     corpus = c.require_corpus(args.corpus)
-    sizes = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
+    sizes = c.parse_sizes(args.sizes)
 
     c.banner("load_corpus benchmark", {"corpus": corpus, "sizes": sizes,
                                        "txt files": args.txt_files, "repeat": args.repeat})
