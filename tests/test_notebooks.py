@@ -61,7 +61,7 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
 # The cells of interest, by a snippet of their source.
 BAR, HEATMAP, COOC, KWIC = ("charts.entity_bar", "charts.entity_heatmap",
                             "charts.cooccurrence_matrix", "an.kwic(")
-CONTEXT = "nb.context("
+CONTEXT = "nb.setup("
 WORD_KEYNESS, ENTITY_KEYNESS = "an.word_counts(", "an.entity_counts("
 VARIANTS, VOICES, QUOTES = "charts.variant_shares", "charts.voices_bars", "nb.table(q["
 ARTICLES_TL, EVENTS_TL, EVENTS_TABLE, MENTIONS_TL = (
@@ -699,7 +699,7 @@ def test_source_bias_says_which_groups_are_too_thin_for_keyness(
 # -- the committed notebooks ---------------------------------------------------------------------
 
 COMMON_PARAMETERS = {"corpus", "outlets", "groups", "group_by", "date_from", "date_to",
-                     "count_duplicates_once", "top_n", "model", "cache_dir"}
+                     "count_duplicates_once", "common_period", "top_n", "model", "cache_dir"}
 
 
 def committed(name: str) -> nbformat.NotebookNode:

@@ -7,10 +7,15 @@ corpus, which is untrusted, so no corpus string is ever inserted into HTML unesc
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import inspect
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import pandas as pd
+
+# The parameters every notebook's parameters cell declares, read by :func:`setup`.
+COMMON = ("corpus", "outlets", "groups", "group_by", "date_from", "date_to",
+          "count_duplicates_once", "common_period", "top_n", "model", "cache_dir")
 
 _BOX = ("<div class='nb-note nb-{kind}' style='border-left:4px solid {color};background:{bg};"
         "padding:8px 12px;margin:8px 0;font-size:14px;line-height:1.45'>{body}</div>")
@@ -82,3 +87,58 @@ def table(df: pd.DataFrame, *, max_rows: int = 30) -> None:
     if len(df) > max_rows:
         note(f"Showing the first {max_rows} of {len(df):,} rows.")
     _display(df.head(max_rows))
+
+
+def setup(params: Mapping[str, Any] | None = None, /,
+          **overrides: Any) -> tuple[Any, pd.DataFrame]:
+    """Open the corpus and select the articles as a notebook's parameters say, show the
+    context (articles, each group's date range, what was left out), and return
+    ``(ann, arts)``.
+
+    ``params`` is the notebook's namespace (``nb.setup(globals())``) or any mapping of the
+    common parameters (:data:`COMMON`); keywords override it.  Empty values mean "no filter".
+    A parameter of :func:`~workbench.analyze.select_articles` not handled here (a newer
+    option) is passed to it as it is when the namespace defines it.
+    """
+    import workbench as wb
+    from workbench import analyze as an
+
+    p = {**(params or {}), **overrides}
+    if "corpus" not in p:
+        raise ValueError("setup() needs the corpus parameter")
+    group_by = p.get("group_by") or "outlet"
+    ann = wb.open_corpus(p["corpus"], model=p.get("model") or None,
+                         cache_dir=p.get("cache_dir") or None)
+    chosen = {"outlets": p.get("outlets") or None, "groups": p.get("groups") or None,
+              "group_col": group_by, "date_from": p.get("date_from") or None,
+              "date_to": p.get("date_to") or None,
+              "count_duplicates_once": bool(p.get("count_duplicates_once", True))}
+    accepted = inspect.signature(an.select_articles).parameters
+    chosen.update({k: p[k] for k in accepted if k in p and k not in chosen and k != "articles"})
+    arts = an.select_articles(ann.articles, **chosen)
+    if p.get("common_period"):
+        arts = an.common_period(arts, by=group_by)
+    context(ann, arts, group_by=group_by)
+    ranges = an.group_ranges(arts, by=group_by)
+    group_ranges(ranges)
+    warning = an.period_warning(ranges)
+    if warning:
+        note(warning, kind="warning")
+    return ann, arts
+
+
+def group_ranges(ranges: pd.DataFrame, *, max_rows: int = 60) -> None:
+    """Show each group's article count and date range (from
+    :func:`~workbench.analyze.group_ranges`) as a small table."""
+    if ranges.empty:
+        return
+    by = str(ranges.attrs.get("by", "group"))
+    shown = pd.DataFrame({
+        by: ranges["group"],
+        "articles": ranges["articles"],
+        "dated": ranges["dated"],
+        "from": ranges["first"].dt.strftime("%Y-%m-%d").fillna("–"),
+        "to": ranges["last"].dt.strftime("%Y-%m-%d").fillna("–"),
+        "days": ranges["days"].astype("string").fillna("–"),
+    })
+    table(shown.set_index(by), max_rows=max_rows)

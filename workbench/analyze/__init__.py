@@ -15,6 +15,7 @@ from .cooccurrence import cooccurrence
 from .frequency import OTHER, entity_frequency, entity_ids, top_entities
 from .keyness import entity_counts, keyness, top_keyness, word_counts
 from .kwic import kwic, kwic_html
+from .periods import common_period, group_ranges, period_warning, shared_range
 from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
 from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
                        most_cited, periods, resolve_freq)
@@ -25,6 +26,7 @@ from .voices import voices
 __all__ = [
     "OTHER", "UNKNOWN",
     "select_articles", "restrict", "group_column", "notes",
+    "group_ranges", "period_warning", "shared_range", "common_period",
     "entity_frequency", "top_entities", "entity_ids",
     "cooccurrence",
     "word_counts", "entity_counts", "keyness", "top_keyness",
