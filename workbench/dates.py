@@ -4,27 +4,43 @@ against the article's publication date.
 Works on plain text, so it serves pipelines without a DATE label (CoNLL) and the loader, which
 uses it to infer a publication date when the metadata has none. Resolution policy, in brief:
 
-- an expression that states its year ("May 16, 2025", "in February 2025", "in 2022") needs no anchor;
-- a weekday next to a month and day ("on Wednesday, November 12") pins the year: the most recent
-  year, not after today, in which that day fell on that weekday;
-- a month and day alone ("on July 23") takes the anchor's year, moved back a year when that would
-  put it more than ``FUTURE_DAYS`` after the anchor (news mostly look back);
-- a month alone ("in August") is its most recent occurrence on or before the anchor's month;
-- a weekday alone ("on Friday") is the most recent such day on or before the anchor, or the next
-  one after it with "next", "until", "through", "by";
-- "last month", "this year", "yesterday"… count from the anchor.
+- an expression that states its year ("May 16, 2025", "in February 2025", "in 2022", "12/21/98")
+  needs no anchor;
+- a weekday next to a month and day ("on Wednesday, November 12") pins the year: the year nearest
+  the anchor in which that day fell on that weekday (without an anchor: the most recent one, not
+  after today);
+- what has no year — a weekday ("on Friday"), a month-day ("payable Dec. 21"), a month ("in early
+  March"), "the 21st" — is read the way its clause points (``workbench.date_cues``): ahead for
+  "will", "is due to", "scheduled", "next", "this coming", "ahead of"; back for the past tense,
+  "last", "since", "ago"; ahead, within a few months, for the present tense ("the law takes
+  effect in March"); and back, as news mostly do, when nothing says (``workbench.date_calendar``);
+- "June last year", "January this year" are months; "last month", "this year", "yesterday",
+  "tomorrow", "two days ago", "three years ago", "the day before last Tuesday" count from the
+  anchor. Weeks, quarters, seasons and decades are not dated (no day, month or year fits them).
 Without an anchor only the first two kinds get a date; the rest keep ``date=None``.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
-FUTURE_DAYS = 45
-"""A month-day with no year may lie this many days after the anchor before it is read as last year's."""
+from workbench.date_calendar import (
+    FUTURE_DAYS,
+    day_of_month_near,
+    month_day_near,
+    month_near,
+    safe_date,
+    shift_months,
+    weekday_near,
+)
+from workbench.date_cues import direction
+
+__all__ = ["FUTURE_DAYS", "DateExpr", "as_datetime", "find_dates", "infer_published"]
 
 WEEKDAY_PIN_YEARS = 40
 """How far back a weekday may pin a year ("Wednesday, November 12")."""
@@ -37,30 +53,70 @@ _MONTHS = {
 }
 _WEEKDAYS = {"monday": 0, "tuesday": 1, "wednesday": 2, "thursday": 3, "friday": 4,
              "saturday": 5, "sunday": 6}
+_UNITS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth "
+          "thirteenth fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth").split()
+_ORDINALS = {w: i + 1 for i, w in enumerate(_UNITS)}
+_ORDINALS |= {"twentieth": 20, "thirtieth": 30, "thirty-first": 31}
+_ORDINALS |= {f"twenty-{w}": 20 + i + 1 for i, w in enumerate(_UNITS[:9])}
+_NUMBERS = {w: i + 1 for i, w in enumerate("one two three four five six seven eight nine ten "
+                                           "eleven twelve".split())} | {"a": 1, "an": 1}
 
 # Capitalised names only: "may" the verb and "march" the noun stay out.
 _MONTH = (r"(?P<month>January|February|March|April|May|June|July|August|September|October|"
           r"November|December|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)")
 _WD = r"(?P<wd>Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
 _DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_DAY_WORD = r"(?P<dayw>" + "|".join(sorted(_ORDINALS, key=len, reverse=True)) + r")(?![\w-])"
 _YEAR = r"(?P<year>(?:1[89]|20)\d\d)"
 _PREP = r"(?i:in|since|until|till|by|during|from|of|for|before|after|through|early|late|mid-?|" \
         r"end of|beginning of|start of|the end of|the beginning of|the start of)"
+_DIR = r"(?P<dir>(?i:last|this|next|this\s+coming|coming))"
+_COUNT_NOUN = (r"people|persons|troops|soldiers|residents|workers|employees|jobs|members|votes|"
+               r"cases|deaths|students|refugees|migrants|units|homes|cars|shares|dollars|euros|"
+               r"pounds|km|kilometers|kilometres|miles|feet|meters|metres|tons|tonnes|acres|"
+               r"GMT|UTC|EST|EDT|hours|hrs|local\s+time|[ap]\.?m\b")
 
 _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>[0-3]\d)\b")),
+    ("numeric", re.compile(r"(?<![\d/.])(?P<mon>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/"
+                           r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])")),
+    ("day_shift", re.compile(rf"\b(?i:the\s+)?day\s+(?P<shift>before|after)\s+"
+                             rf"(?:(?P<dir>last|next|this)\s+)?{_WD}\b")),
     ("month_day", re.compile(rf"\b(?:{_WD},?\s+)?{_MONTH}\s+{_DAY}\b(?!\s*%)(?:,?\s+{_YEAR}\b)?")),
+    ("month_day_word", re.compile(rf"\b(?:{_WD},?\s+)?{_MONTH}\s+(?:the\s+)?{_DAY_WORD}"
+                                  rf"(?:,?\s+{_YEAR}\b)?")),
     ("day_month", re.compile(rf"\b(?:{_WD},?\s+)?{_DAY}\s+(?:of\s+)?{_MONTH}(?:,?\s+{_YEAR}\b)?")),
+    ("month_rel_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?(?P<ry>(?i:last|this|next))\s+"
+                                  rf"(?i:year)\b")),
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
-    ("month", re.compile(rf"\b{_PREP}\s+{_MONTH}(?![\w.]|\s+\d)")),
+    ("month_dir", re.compile(rf"\b{_DIR}\s+{_MONTH}(?!\w|\.\d|\s+\d)")),
+    ("month", re.compile(rf"\b(?:{_PREP}\s+|(?i:mid)-){_MONTH}(?!\w|\.\d|\s+\d)")),
     ("year", re.compile(rf"\b(?P<prep>(?i:in|since|until|by|during|from|of|early|late|mid-?))\s+"
                         rf"{_YEAR}\b(?![\w-]|\s*(?:%|dollars|people|troops|km))")),
-    ("relative", re.compile(r"\b(?P<rel>yesterday|today|(?:last|this|next)\s+(?:month|year)|"
-                            r"earlier this (?:month|year)|later this (?:month|year))\b",
-                            re.IGNORECASE)),
-    ("weekday", re.compile(rf"\b(?:(?P<dir>(?i:next|last|this|on|until|through|by|since|"
-                           rf"earlier on|late on))\s+)?{_WD}\b")),
+    ("bare_year", re.compile(rf"(?<![\w$€£#.,/:–-])(?P<year>(?:19[5-9]|20[0-3])\d)(?![\w–-]|,\d|"
+                             rf"\.\d|\s*(?:%|(?i:percent|per\s+cent))|\s+(?i:{_COUNT_NOUN})\b)")),
+    ("relative", re.compile(r"(?<!USA )\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|"
+                            r"(?:the\s+)?day\s+after\s+tomorrow|yesterday|today|tomorrow|"
+                            r"tonight)\b", re.IGNORECASE)),
+    ("relative_unit", re.compile(
+        r"\b(?:(?P<edge>early|earlier|late|later|mid-|the\s+end\s+of|end\s+of|the\s+start\s+of|"
+        r"the\s+beginning\s+of|the\s+middle\s+of|the\s+rest\s+of)\s*)?"
+        r"(?P<rdir>last|this|next)\s+(?P<unit>month|year)\b", re.IGNORECASE)),
+    ("ago", re.compile(r"\b(?P<n>(?i:an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+                       r"twelve)|\d{1,2})\s+(?P<unit>(?i:day|week|month|year))s?\s+"
+                       r"(?P<how>(?i:ago|from\s+now))\b")),
+    ("weekday", re.compile(rf"\b(?:(?P<dir>(?i:this\s+coming|coming|the\s+previous|previous|"
+                           rf"the\s+following|following|the\s+next|next|last|this|on|until|till|"
+                           rf"through|by|since|before|earlier\s+on|late\s+on|later\s+on|"
+                           rf"early\s+on))\s+)?{_WD}\b")),
+    ("day_of_month", re.compile(r"\b(?i:on|by|until|since|from|before|after)\s+the\s+"
+                                r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?![\w-]|\s+(?!(?:and|or|"
+                                r"at|to|when|in|after|before)\b)[A-Za-z])")),
 ]
+
+# The kinds infer_published reads (the later kinds must not change a loaded corpus's dates).
+_PUBLISH_KINDS = {"iso", "month_day", "day_month", "month_year", "month", "year", "relative",
+                  "weekday"}
 
 
 @dataclass(frozen=True)
@@ -76,11 +132,16 @@ class DateExpr:
     weekday_pinned: bool = False
     month_day: tuple[int, int] | None = None  # (month, day) for day-precise calendar dates
     weekday: int | None = None  # 0 = Monday, when the expression names one next to a date
+    kind: str = ""  # which rule found it (``_PATTERNS``)
 
 
-def find_dates(text: str, anchor: date | None = None, *, today: date | None = None
-               ) -> list[DateExpr]:
-    """All dated expressions in ``text``, left to right, resolved against ``anchor``."""
+def find_dates(text: str, anchor: date | None = None, *, today: date | None = None,
+               doc: Any = None) -> list[DateExpr]:
+    """All dated expressions in ``text``, left to right, resolved against ``anchor``.
+
+    ``doc`` (a spaCy ``Doc`` of ``text``, optional) lets the tense of the governing verb decide
+    which way a weekday, month-day or month without a year points; without it the words of the
+    sentence do."""
     today = today or date.today()
     found: list[DateExpr] = []
     covered = bytearray(len(text) + 1)  # characters an earlier, more specific pattern took
@@ -88,7 +149,9 @@ def find_dates(text: str, anchor: date | None = None, *, today: date | None = No
         for m in pattern.finditer(text):
             if any(covered[m.start():m.end()]):
                 continue
-            expr = _resolve(kind, m, anchor, today)
+            def cue(m: re.Match[str] = m) -> str:
+                return direction(text, m.start(), m.end(), doc)
+            expr = _resolve(kind, m, anchor, today, cue)
             if expr is not None:
                 found.append(expr)
                 covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
@@ -108,7 +171,7 @@ def infer_published(text: str, *, today: date | None = None,
     its years is history the text recalls ("June 19, 1865"), not when it appeared: not counted.
     """
     today = today or date.today()
-    exprs = find_dates(text, None, today=today)
+    exprs = [d for d in find_dates(text, None, today=today) if d.kind in _PUBLISH_KINDS]
     full = [d.date for d in exprs if d.year_stated and d.precision == "day" and d.date
             and d.date <= today]
     stated = sorted({d.date.year for d in exprs if d.year_stated and d.date
@@ -124,11 +187,11 @@ def infer_published(text: str, *, today: date | None = None,
         if d.year_stated:
             when = d.date
         elif d.weekday is not None:
-            fits = [x for y in window if (x := _safe_date(y, *d.month_day)) is not None
+            fits = [x for y in window if (x := safe_date(y, *d.month_day)) is not None
                     and x.weekday() == d.weekday and x <= today]
             when = fits[0] if len(fits) == 1 else None
         elif latest_full is not None:
-            x = _safe_date(latest_full.year, *d.month_day)
+            x = safe_date(latest_full.year, *d.month_day)
             when = x if x is not None and latest_full <= x else None
         if when is None or when > today or (frame and not frame[0] <= when.year <= frame[1]):
             continue
@@ -139,48 +202,85 @@ def infer_published(text: str, *, today: date | None = None,
 
 # --- resolution -----------------------------------------------------------------------------
 
-def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date) -> DateExpr | None:
+def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
+             cue: Callable[[], str]) -> DateExpr | None:
     g = m.groupdict()
     text = m.group(0)
     span = (m.start(), m.end())
-    if kind == "iso":
-        d = _safe_date(int(g["year"]), int(g["mon"]), int(g["day"]))
-        return DateExpr(*span, text, d, "day", year_stated=True,
+    if kind in ("iso", "numeric"):
+        year = int(g["year"])
+        year += 0 if year >= 100 else 1900 if year >= 50 else 2000
+        d = safe_date(year, int(g["mon"]), int(g["day"]))
+        return DateExpr(*span, text, d, "day", year_stated=True, kind=kind,
                         month_day=(int(g["mon"]), int(g["day"]))) if d else None
-    if kind in ("month_day", "day_month"):
-        month, day = _MONTHS[g["month"].rstrip(".").lower()], int(g["day"])
-        if not 1 <= day <= 31 or _safe_date(2000, month, day) is None:
-            return None  # "June 45": not a date
-        weekday = _WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
-        if g.get("year"):
-            d = _parse(text) or _safe_date(int(g["year"]), month, day)
-            return DateExpr(*span, text, d, "day", year_stated=True, month_day=(month, day),
-                            weekday=weekday) if d else None
-        if weekday is not None:
-            d = _pin_year(month, day, weekday, anchor or today)
-            if d is not None:
-                return DateExpr(*span, text, d, "day", weekday_pinned=True,
-                                month_day=(month, day), weekday=weekday)
-        d = _month_day_near(month, day, anchor) if anchor else None
-        return DateExpr(*span, text, d, "day", month_day=(month, day), weekday=weekday)
+    if kind in ("month_day", "day_month", "month_day_word"):
+        return _calendar_day(kind, m, anchor, today, cue)
+    if kind == "month_rel_year":
+        step = {"last": -1, "this": 0, "next": 1}[g["ry"].lower()]
+        d = date(anchor.year + step, _month(g), 1) if anchor else None
+        return DateExpr(*span, text, d, "month", kind=kind)
     if kind == "month_year":
-        d = _safe_date(int(g["year"]), _MONTHS[g["month"].rstrip(".").lower()], 1)
-        return DateExpr(*span, text, d, "month", year_stated=True) if d else None
-    if kind == "month":
-        month = _MONTHS[g["month"].rstrip(".").lower()]
+        d = safe_date(int(g["year"]), _month(g), 1)
+        return DateExpr(*span, text, d, "month", year_stated=True, kind=kind) if d else None
+    if kind in ("month", "month_dir"):
+        word = " ".join((g.get("dir") or "").lower().split())
+        d = month_near(_month(g), anchor, "" if word else cue(), word) if anchor else None
+        return DateExpr(*span, text, d, "month", kind=kind)
+    if kind in ("year", "bare_year"):
+        return DateExpr(*span, text, date(int(g["year"]), 1, 1), "year", year_stated=True,
+                        kind=kind)
+    if kind == "relative":
+        rel = " ".join(g["rel"].lower().split()).removeprefix("the ")
+        shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
+                 "day before yesterday": -2, "day after tomorrow": 2}[rel]
+        d = anchor + timedelta(days=shift) if anchor else None
+        return DateExpr(*span, text, d, "day", kind=kind)
+    if kind == "relative_unit":
+        return _relative_unit(m, anchor)
+    if kind == "ago":
+        return _ago(m, anchor)
+    if kind in ("weekday", "day_shift"):
+        word = " ".join((g.get("dir") or "").lower().split())
         d = None
         if anchor:
-            year = anchor.year if month <= anchor.month else anchor.year - 1
-            d = date(year, month, 1)
-        return DateExpr(*span, text, d, "month")
-    if kind == "year":
-        return DateExpr(*span, text, date(int(g["year"]), 1, 1), "year", year_stated=True)
-    if kind == "relative":
-        return _relative(span, text, g["rel"].lower(), anchor)
-    if kind == "weekday":
-        return _weekday(span, text, (g.get("dir") or "").lower(), _WEEKDAYS[g["wd"].lower()],
-                        anchor)
+            way = "" if word in ("last", "next", "previous", "the previous", "coming",
+                                 "this coming", "following", "the following") else cue()
+            d = weekday_near(_WEEKDAYS[g["wd"].lower()], anchor, way, word)
+            if kind == "day_shift":
+                d += timedelta(days=-1 if g["shift"].lower() == "before" else 1)
+        return DateExpr(*span, text, d, "day", kind=kind)
+    if kind == "day_of_month":
+        d = day_of_month_near(int(g["day"]), anchor, cue()) if anchor else None
+        return DateExpr(*span, text, d, "day", kind=kind) if 1 <= int(g["day"]) <= 31 else None
     raise ValueError(kind)
+
+
+def _month(g: dict[str, str | None]) -> int:
+    return _MONTHS[(g["month"] or "").rstrip(".").lower()]
+
+
+def _calendar_day(kind: str, m: re.Match[str], anchor: date | None, today: date,
+                  cue: Callable[[], str]) -> DateExpr | None:
+    g = m.groupdict()
+    text, span = m.group(0), (m.start(), m.end())
+    month = _month(g)
+    day = _ORDINALS[g["dayw"].lower()] if g.get("dayw") else int(g["day"])
+    if not 1 <= day <= 31 or safe_date(2000, month, day) is None:
+        return None  # "June 45": not a date
+    weekday = _WEEKDAYS[g["wd"].lower()] if g.get("wd") else None
+    if g.get("year"):
+        d = (_parse(text) if kind != "month_day_word" else None) \
+            or safe_date(int(g["year"]), month, day)
+        return DateExpr(*span, text, d, "day", year_stated=True, month_day=(month, day),
+                        weekday=weekday, kind=kind) if d else None
+    if weekday is not None:
+        d = _pin_near(month, day, weekday, anchor) if anchor else \
+            _pin_year(month, day, weekday, today)
+        if d is not None:
+            return DateExpr(*span, text, d, "day", weekday_pinned=True, kind=kind,
+                            month_day=(month, day), weekday=weekday)
+    d = month_day_near(month, day, anchor, cue()) if anchor else None
+    return DateExpr(*span, text, d, "day", month_day=(month, day), weekday=weekday, kind=kind)
 
 
 @lru_cache(maxsize=4096)
@@ -195,58 +295,48 @@ def _parse(expression: str) -> date | None:
     return parsed.date() if parsed else None
 
 
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
 def _pin_year(month: int, day: int, weekday: int, reference: date) -> date | None:
     for year in range(reference.year, reference.year - WEEKDAY_PIN_YEARS, -1):
-        d = _safe_date(year, month, day)
+        d = safe_date(year, month, day)
         if d and d <= reference and d.weekday() == weekday:
             return d
     return None
 
 
-def _month_day_near(month: int, day: int, anchor: date) -> date | None:
-    d = _safe_date(anchor.year, month, day)
-    if d is None:  # February 29 in a common year
-        return None
-    if (d - anchor).days > FUTURE_DAYS:
-        return _safe_date(anchor.year - 1, month, day)
-    if (anchor - d).days > 365 - FUTURE_DAYS:
-        return _safe_date(anchor.year + 1, month, day)
-    return d
+def _pin_near(month: int, day: int, weekday: int, anchor: date) -> date | None:
+    # "Monday, Jan. 5" in a December article is next month's, not a Monday years ago.
+    fits = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+            if (d := safe_date(y, month, day)) and d.weekday() == weekday]
+    return min(fits, key=lambda d: abs((d - anchor).days)) if fits else None
 
 
-def _relative(span: tuple[int, int], text: str, rel: str, anchor: date | None) -> DateExpr:
-    if rel in ("yesterday", "today"):
-        d = anchor - timedelta(days=1 if rel == "yesterday" else 0) if anchor else None
-        return DateExpr(*span, text, d, "day")
-    unit = "month" if rel.endswith("month") else "year"
-    step = -1 if rel.startswith("last") else 1 if rel.startswith("next") else 0
-    d = None
-    if anchor and unit == "month":
-        months = anchor.year * 12 + anchor.month - 1 + step
-        d = date(months // 12, months % 12 + 1, 1)
-    elif anchor:
-        d = date(anchor.year + step, 1, 1)
-    return DateExpr(*span, text, d, unit)
-
-
-def _weekday(span: tuple[int, int], text: str, direction: str, weekday: int,
-             anchor: date | None) -> DateExpr:
+def _relative_unit(m: re.Match[str], anchor: date | None) -> DateExpr | None:
+    g = m.groupdict()
+    rel, unit = g["rdir"].lower(), g["unit"].lower()
+    before = m.string[max(0, m.start() - 9):m.start()].lower()
+    if rel != "this" and not g["edge"] and re.search(r"\b(?:the|past|over)\s+$", before):
+        return None  # "over the last year", "the next month": a span of time, not a date
+    step = {"last": -1, "this": 0, "next": 1}[rel]
     d = None
     if anchor:
-        if direction in ("next", "until", "through", "by"):
-            d = anchor + timedelta(days=(weekday - anchor.weekday() - 1) % 7 + 1)
+        d = shift_months(anchor, step) if unit == "month" else date(anchor.year + step, 1, 1)
+    return DateExpr(m.start(), m.end(), m.group(0), d, unit, kind="relative_unit")
+
+
+def _ago(m: re.Match[str], anchor: date | None) -> DateExpr:
+    g = m.groupdict()
+    n = int(g["n"]) if g["n"].isdigit() else _NUMBERS[g["n"].lower()]
+    n = -n if g["how"].lower() == "ago" else n
+    unit = g["unit"].lower()
+    d, precision = None, "year" if unit == "year" else "month" if unit == "month" else "day"
+    if anchor:
+        if unit in ("day", "week"):
+            d = anchor + timedelta(days=n * (7 if unit == "week" else 1))
+        elif unit == "month":
+            d = shift_months(anchor, n)
         else:
-            d = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
-            if direction == "last" and d == anchor:
-                d -= timedelta(days=7)
-    return DateExpr(*span, text, d, "day")
+            d = date(anchor.year + n, 1, 1)
+    return DateExpr(m.start(), m.end(), m.group(0), d, precision, kind="ago")
 
 
 def as_datetime(d: date | None) -> datetime | None:

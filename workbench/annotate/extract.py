@@ -164,7 +164,7 @@ def doc_dates(doc: Any, anchor: date | None, starts: list[int]) -> list[dict[str
 
     sents = list(doc.sents)
     rows = []
-    for d in find_dates(doc.text, anchor):
+    for d in find_dates(doc.text, anchor, doc=doc):  # the doc gives each clause its tense
         i = bisect_right(starts, d.start) - 1
         rows.append({"sent_index": i, "start": d.start, "end": d.end, "text": d.text,
                      "date": as_datetime(d.date), "precision": d.precision,

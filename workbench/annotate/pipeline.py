@@ -28,7 +28,7 @@ from workbench.annotate.kb import KnowledgeBase, load_kb
 from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, choose_model,
                                       package_meta)
 
-RULES_VERSION = "2"
+RULES_VERSION = "3"
 """Bump when mention, quote or date rules change: cached annotations are then redone."""
 
 SENTENCE_END = {".", "!", "?", "…"}

@@ -1,0 +1,109 @@
+"""Calendar arithmetic for dated expressions without a year: which occurrence is meant.
+
+Each function takes the publication date (``anchor``) and a direction from
+``workbench.date_cues`` ("future", "past", "present" or "" for no cue) and returns the
+occurrence that direction points to, within a window a news text can mean.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from workbench.date_cues import FUTURE, PAST, PRESENT
+
+FUTURE_DAYS = 45
+"""With no tense cue, a month-day may lie this many days after the anchor before it is read as
+last year's (news mostly look back)."""
+
+SLACK_DAYS = 3
+"""A past event may carry a date this many days after the anchor (a story dated the day before
+it was filed, time zones), and a coming one a date this many days before it."""
+
+
+def safe_date(year: int, month: int, day: int) -> date | None:
+    """``date(year, month, day)``, or None when there is no such day (February 29, June 31)."""
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def weekday_near(weekday: int, anchor: date, way: str, word: str = "") -> date:
+    """The day named by a weekday (0 = Monday), given its modifier ``word`` and direction.
+
+    "last"/"previous" is strictly before the anchor, "next"/"coming"/"following" strictly
+    after; otherwise the tense decides, the anchor's own weekday meaning the anchor itself
+    (AP style names the day even for today).
+    """
+    back = anchor - timedelta(days=(anchor.weekday() - weekday) % 7)
+    ahead = anchor + timedelta(days=(weekday - anchor.weekday()) % 7)
+    if word in ("last", "previous", "the previous"):
+        return back - timedelta(days=7) if back == anchor else back
+    if word in ("next", "the next", "coming", "this coming", "the coming", "following",
+                "the following"):
+        return ahead + timedelta(days=7) if ahead == anchor else ahead
+    if word in ("since", "earlier on"):
+        return back
+    if word in ("until", "till", "through", "by", "before") and way != PAST:
+        return ahead
+    return ahead if way in (FUTURE, PRESENT) else back
+
+
+def month_day_near(month: int, day: int, anchor: date, way: str) -> date | None:
+    """The occurrence of a month-day without a year that the direction points to."""
+    options = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+               if (d := safe_date(y, month, day)) is not None]
+    if not options:
+        return None
+    slack = timedelta(days=SLACK_DAYS)
+    if way == FUTURE:
+        return min((d for d in options if d >= anchor - slack), default=None)
+    if way == PAST:
+        return max((d for d in options if d <= anchor + slack), default=None)
+    if way == PRESENT:
+        return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
+    ahead = [d for d in options if 0 <= (d - anchor).days <= FUTURE_DAYS]
+    if ahead:
+        return ahead[0]
+    return max((d for d in options if d <= anchor), default=None)
+
+
+def month_near(month: int, anchor: date, way: str, word: str = "") -> date:
+    """First day of the month meant by a month name without a year."""
+    this = date(anchor.year, month, 1)
+    later = date(anchor.year + 1, month, 1)
+    earlier = date(anchor.year - 1, month, 1)
+    if word == "this":
+        return this
+    if word == "last":
+        return this if month < anchor.month else earlier
+    if word in ("next", "coming", "this coming", "the coming"):
+        return this if month > anchor.month else later
+    if way == FUTURE:
+        return this if month >= anchor.month else later
+    if way == PRESENT and 0 < (month - anchor.month) % 12 <= 3:
+        return this if month > anchor.month else later  # "the law takes effect in March"
+    return this if month <= anchor.month else earlier
+
+
+def day_of_month_near(day: int, anchor: date, way: str) -> date | None:
+    """The day "the 21st" means: in the anchor's month or the one before or after it."""
+    months = [(anchor.year * 12 + anchor.month - 1 + k) for k in (-1, 0, 1)]
+    return month_day_in(months, day, anchor, way)
+
+
+def month_day_in(months: list[int], day: int, anchor: date, way: str) -> date | None:
+    options = [d for m in months if (d := safe_date(m // 12, m % 12 + 1, day)) is not None]
+    if not options:
+        return None
+    if way == FUTURE:
+        return min((d for d in options if d >= anchor), default=None)
+    if way == PAST or way == "":
+        return max((d for d in options if d <= anchor), default=None)
+    return min(options, key=lambda d: abs((d - anchor).days))
+
+
+def shift_months(anchor: date, months: int) -> date:
+    """First day of the month ``months`` after (negative: before) the anchor's."""
+    n = anchor.year * 12 + anchor.month - 1 + months
+    return date(n // 12, n % 12 + 1, 1)
