@@ -33,18 +33,25 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "for a dataset record."),
         Column("outlet", STR, "The outlet that published it, or missing."),
         Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | html | "
-               "dataset | credit | dateline | url | unknown."),
+               "dataset | credit | dateline (a wire dateline or sign-off: see `dateline`) | url | "
+               "unknown."),
         Column("title", STR, "Headline, or missing."),
         Column("title_source", STR, "sidecar | header | front-matter | dataset | html | "
                "first-line | first-sentence (no headline: the first sentence, cut) | unknown."),
         Column("published", DATE, "Publication date (day precision), or missing (NaT)."),
         Column("published_source", STR, "header | front-matter | sidecar | dataset | html (the "
-               "page's metadata) | url | text (the latest day the text reports: a lower bound) "
-               "| unknown."),
-        Column("published_evidence", STR, "For dates inferred from the text: the words that gave "
-               "it (the article appeared on or after that date)."),
+               "page's metadata) | url | dateline (the day of the `dateline`, its year from the "
+               "text's dates, the URL or the corpus's known dates) | text (the latest day the "
+               "text reports: a lower bound) | unknown."),
+        Column("published_evidence", STR, "For dates inferred from the text or a dateline: the "
+               "words that gave it (from the text: the article appeared on or after that date)."),
         Column("url", STR, "Original address, when known."),
         Column("author", STR, "Byline or author block, when found."),
+        Column("dateline", STR, "The dateline as written (`KYIV, Dec 26 (Reuters) -`, `MOSCOW, "
+               "December 26. /TASS/.`), found in the lead and taken out of `text` (it is no "
+               "mention, quote or date), or missing."),
+        Column("dateline_place", STR, "The dateline's place as a name, with its region (`Kyiv, "
+               "Ukraine`, `Igora, Leningrad Region`), or missing."),
         Column("language", STR, "ISO 639-1 code of the body text, detected."),
         Column("translated_by", STR, "Who translated it, when the text credits a translation "
                "(e.g. `Yandex Translator`, `Iurie Tataru`)."),

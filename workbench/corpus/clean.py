@@ -14,8 +14,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+
+from workbench.corpus.dateline import Dateline, strip_dateline
 
 # Whole lines that are site chrome, compared case-insensitively.
 CHROME_LINES = frozenset({
@@ -113,6 +116,7 @@ class Cleaned:
     translation: str | None = None
     author: str | None = None
     copyright_owner: str | None = None
+    dateline: Dateline | None = None  # taken out of ``text`` (see ``corpus.dateline``)
 
 
 def normalise(text: str) -> str:
@@ -131,8 +135,12 @@ def count_words(text: str) -> int:
     return len(_WORD.findall(text))
 
 
-def clean_text(text: str) -> Cleaned:
-    """Apply every rule to ``text`` and return the clean body, what was set aside and why."""
+def clean_text(text: str, outlets: Mapping[str, str] | None = None) -> Cleaned:
+    """Apply every rule to ``text`` and return the clean body, what was set aside and why.
+
+    The dateline is taken out of the body too and kept in ``dateline``; ``outlets`` (casefolded
+    name → outlet, from sources.csv) are credits a dateline may name besides the wire agencies.
+    """
     lines = normalise(text).split("\n")
     marks: list[str | None] = [None] * len(lines)
     out = Cleaned(text="")
@@ -152,9 +160,12 @@ def clean_text(text: str) -> Cleaned:
     _mark_author_block(lines, marks, out)
     _mark_related_headlines(lines, marks)
 
-    out.removed = [(m, line) for m, line in zip(marks, lines) if m]
-    body = "\n".join(line for m, line in zip(marks, lines) if not m)
-    out.text = re.sub(r"\n{3,}", "\n\n", body).strip()
+    out.removed = [(m, line) for m, line in zip(marks, lines, strict=True) if m]
+    body = "\n".join(line for m, line in zip(marks, lines, strict=True) if not m)
+    body, out.dateline = strip_dateline(re.sub(r"\n{3,}", "\n\n", body).strip(), outlets)
+    if out.dateline is not None:
+        out.removed.append(("dateline", out.dateline.text))
+    out.text = body.strip()
     return out
 
 

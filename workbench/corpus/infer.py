@@ -1,8 +1,9 @@
 """Inference of missing metadata from the text itself — always with where it came from.
 
 Nothing here guesses: a title is taken only from a headline-shaped first line (or, labelled as
-such, the first sentence); an outlet only from a dateline, a credit the text repeats, a copyright
-line or the URL; a publication date only from a date the text states (see ``dates.infer_published``).
+such, the first sentence: ``corpus.headline``); an outlet only from a dateline, a credit the text
+repeats, a copyright line or the URL; a publication date only from a dateline's day whose year
+other evidence gives, or a date the text states (see ``dates.infer_published``).
 """
 
 from __future__ import annotations
@@ -12,26 +13,19 @@ from collections import Counter
 from datetime import date
 from urllib.parse import urlparse
 
-from workbench.corpus.clean import TERMINAL, count_words
+from workbench.corpus.dateline import DAY, Dateline, day_in, find_dateline
+from workbench.corpus.dateline import WIRE_AGENCIES as DATELINE_CREDITS
+from workbench.corpus.headline import infer_title
 from workbench.dates import infer_published
 
+__all__ = ["WIRE_AGENCIES", "dateline_date", "detect_language", "infer_date", "infer_outlet",
+           "infer_title", "url_date"]
+
 # Wire agencies: a story quoting or crediting them is not thereby theirs; a dateline is.
-WIRE_AGENCIES = {
-    "tass": "TASS", "ria novosti": "RIA Novosti", "interfax": "Interfax", "reuters": "Reuters",
-    "ap": "AP", "associated press": "Associated Press", "afp": "AFP", "xinhua": "Xinhua",
-    "anadolu": "Anadolu", "ukrinform": "Ukrinform", "bta": "BTA", "dpa": "dpa", "efe": "EFE",
-    "ansa": "ANSA", "unian": "UNIAN", "belta": "BelTA", "sana": "SANA", "zuma": "Zuma",
-    "global look press": "Global Look Press", "getty images": "Getty Images",
-}
+WIRE_AGENCIES = {**DATELINE_CREDITS, "global look press": "Global Look Press",
+                 "getty images": "Getty Images", "zuma": "Zuma"}
 
 _LETTERS = re.compile(r"[^\W\d_]")
-# "MOSCOW, November 13 /TASS/.", "KYIV, Ukraine (AP) —", "(Reuters) -": the agency is kept only
-# when it is a known wire agency or an outlet of sources.csv ("Moscow (Russia) -" is no dateline).
-_DATELINE = re.compile(
-    r"^[A-ZÀ-Ý][A-Za-zÀ-ÿ .'-]{1,40}(?:,\s*[A-Z][A-Za-z .'-]{1,30})?,?\s*"
-    r"(?:\w+\.?\s+\d{1,2}|\d{1,2}\s+\w+)?\s*(?:/|\()\s*(?P<agency>[A-Za-z][A-Za-z .-]{1,30}?)"
-    r"\s*(?:/|\))\s*[.:—–-]?")
-_AGENCY_LEAD = re.compile(r"^\(?(?P<agency>[A-Za-z][A-Za-z .-]{1,30}?)\)\s*[—–-]\s")
 # "(Reporting by …; Editing by …)" closes Reuters copy; "— AFP" closes some agencies' copy.
 _SIGNATURE = re.compile(r"^\(?(?:Reporting by|Writing by|Additional reporting by)\b.*"
                         r"(?:Editing by)\b.*\)?$", re.I | re.M)
@@ -42,62 +36,33 @@ _TOLD = re.compile(r"\b(?:told|said to|in an interview with)\s+(?P<name>[A-Z][\w
                    r"(?:\s+[A-Z][\w&'-]+){0,2})(?=[.,;:)\s])")
 _PHOTO_CREDIT = re.compile(r"^\(?(?:Photo|Image)\s*:\s*(?P<name>[A-Za-z][\w .-]+?)\s*/",
                            re.I | re.M)
-_HEADLINE_END_WORDS = frozenset("""a an and as at between but by for from in into is of on or
-that the to was were with""".split())
-
-
-def infer_title(lines: list[str]) -> tuple[str | None, str, int | None]:
-    """(title, source, index of the line it came from) for a text without given metadata.
-
-    A first line shaped like a headline (3–30 words, no closing full stop, not cut mid-phrase
-    as a hard-wrapped line is) is the title; otherwise the first sentence, cut at 120
-    characters and labelled ``first-sentence``.
-    """
-    for i, line in enumerate(lines):
-        if not line:
-            continue
-        n = count_words(line)
-        last = line.rsplit(" ", 1)[-1].casefold()
-        if 3 <= n <= 30 and (not line.endswith(TERMINAL) or line.endswith(("?", "!"))) \
-                and last not in _HEADLINE_END_WORDS:
-            if i + 1 < len(lines):  # a one-line text is a body, not a headline
-                return line, "first-line", i
-        break
-    body = " ".join(ln for ln in lines if ln)
-    if not body:
-        return None, "unknown", None
-    sentence = re.split(r"(?<=[.!?。！？])\s*", body, maxsplit=1)[0]
-    if len(sentence) > 120:
-        sentence = sentence[:119].rsplit(" ", 1)[0] + "…"
-    return sentence, "first-sentence", None
 
 
 def infer_outlet(text: str, url: str | None, copyright_owner: str | None,
-                 known: dict[str, str] | None = None, *, raw: str | None = None
-                 ) -> tuple[str | None, str]:
+                 known: dict[str, str] | None = None, *, raw: str | None = None,
+                 dateline: Dateline | None = None) -> tuple[str | None, str]:
     """(outlet, source): from a dateline or sign-off of a known agency or outlet, then the
     outlet's own credits, a copyright line, the URL.
 
-    ``text`` is the clean body (datelines, sign-offs); ``raw`` the text before cleaning, which
+    ``text`` is the clean body (sign-offs); ``dateline`` the one cleaning took out of it (when
+    None, the lead of ``text`` is searched for one); ``raw`` the text before cleaning, which
     still has its photo credits. ``known`` maps casefolded names, domains and aliases to the
     outlet names of sources.csv, so a credit or URL resolves to the researcher's spelling.
     """
     known = known or {}
-
-    def resolve(name: str) -> str | None:
-        key = name.strip().casefold()
-        return known.get(key) or WIRE_AGENCIES.get(key)
-
-    head = text[:300]
-    for m in (_DATELINE.match(head), _AGENCY_LEAD.match(head), _SIGN_OFF.search(text[-200:])):
-        if m and (agency := resolve(m["agency"])):
-            return agency, "dateline"
+    dateline = dateline or find_dateline(text[:2000], known)
+    if dateline is not None and dateline.agency:
+        return dateline.agency, "dateline"
+    m = _SIGN_OFF.search(text[-200:])
+    if m and (agency := known.get(m["agency"].strip().casefold())
+              or DATELINE_CREDITS.get(m["agency"].strip().casefold())):
+        return agency, "dateline"
     if _SIGNATURE.search(text[-400:]):
         return known.get("reuters", "Reuters"), "dateline"
     raw = raw or text
     told = Counter(m["name"].casefold() for m in _TOLD.finditer(raw))
     photo = Counter(m["name"].strip().casefold() for m in _PHOTO_CREDIT.finditer(raw))
-    for name, count in (told + photo).most_common():
+    for name, _count in (told + photo).most_common():
         if name in WIRE_AGENCIES:
             continue  # quoting or crediting a wire agency does not make the story theirs
         if name in known or (told[name] >= 2 and photo[name] >= 1):
@@ -112,14 +77,70 @@ def infer_outlet(text: str, url: str | None, copyright_owner: str | None,
     return None, "unknown"
 
 
-def infer_date(text: str, today: date | None = None, frame: tuple[int, int] | None = None
-               ) -> tuple[date | None, str, str | None]:
-    """(published, source, evidence) from the dates the text states (see
-    ``dates.infer_published``; ``frame`` is the corpus's range of known years)."""
+def infer_date(text: str, today: date | None = None, frame: tuple[int, int] | None = None,
+               *, dateline: str | None = None, url: str | None = None,
+               span: tuple[date, date] | None = None) -> tuple[date | None, str, str | None]:
+    """(published, source, evidence): the day of the ``dateline`` when its year can be told
+    (``dateline_date``), else from the dates the text states (see ``dates.infer_published``;
+    ``frame`` is the corpus's range of known years)."""
+    today = today or date.today()
     found = infer_published(text, today=today, frame=frame)
+    if dateline and (day := day_in(dateline)) is not None:
+        when = dateline_date(day, found[0] if found else None, url, span, today)
+        if when is not None:
+            return when, "dateline", _written_day(dateline)
     if found is None:
         return None, "unknown", None
     return found[0], "text", found[1]
+
+
+DATELINE_LATER_DAYS = 14
+"""How far the latest day a text reports may lie after its dateline's day (a scheduled date)."""
+SPAN_DAYS = 31
+"""How far a dateline's day may lie outside the corpus's known publication dates."""
+
+
+def dateline_date(day: tuple[int, int, int | None], reported: date | None, url: str | None,
+                  span: tuple[date, date] | None, today: date) -> date | None:
+    """The year of a dateline's month and day, from other evidence, or None.
+
+    In order: the year the dateline states; the first year putting the day on or after the
+    latest day the text reports (``reported``, give or take ``DATELINE_LATER_DAYS``); a year
+    in the URL; the one year putting it within the corpus's known publication dates (``span``).
+    Never a day after ``today``: no evidence, no date.
+    """
+    month, dom, year = day
+    candidates: list[date | None] = []
+    if year:
+        candidates = [_safe(year, month, dom)]
+    elif reported is not None:
+        candidates = [next((d for y in range(reported.year - 1, reported.year + 2)
+                            if (d := _safe(y, month, dom)) is not None
+                            and (reported - d).days <= DATELINE_LATER_DAYS), None)]
+    elif url and (m := _URL_YEAR.search(urlparse(url).path)):
+        candidates = [_safe(int(m[1]), month, dom)]
+    elif span is not None:
+        fits = [d for y in range(span[0].year - 1, span[1].year + 2)
+                if (d := _safe(y, month, dom)) is not None
+                and (span[0] - d).days <= SPAN_DAYS and (d - span[1]).days <= SPAN_DAYS]
+        candidates = fits if len(fits) == 1 else []
+    when = candidates[0] if candidates else None
+    return when if when is not None and when <= today else None
+
+
+_URL_YEAR = re.compile(r"/((?:19|20)\d\d)(?:/|[-_]\d\d[-_/])")
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _written_day(dateline: str) -> str:
+    m = DAY.search(dateline)
+    return m.group(0).rstrip(".") if m else dateline
 
 
 def url_date(url: str | None) -> date | None:

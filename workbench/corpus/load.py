@@ -105,7 +105,7 @@ def _article(record: Record, known: dict[str, str]) -> dict[str, Any]:
     """One articles-table row: clean the body, infer what the metadata lacks (except a date
     from the text, which waits for the whole corpus: see ``_infer_dates``)."""
     body = record.body if record.body is not None else record.raw_text
-    cleaned = clean_text(body)
+    cleaned = clean_text(body, known)
     text = _infer_missing(record, cleaned, known, body)
     warnings = list(record.warnings)
     if not text:
@@ -122,6 +122,8 @@ def _article(record: Record, known: dict[str, str]) -> dict[str, Any]:
         "published_evidence": None,
         "url": record.url,
         "author": record.author or cleaned.author,
+        "dateline": cleaned.dateline.text if cleaned.dateline else None,
+        "dateline_place": cleaned.dateline.place if cleaned.dateline else None,
         "language": detect_language(text),
         "translated_by": cleaned.translated_by,
         "translation": cleaned.translation,
@@ -149,7 +151,8 @@ def _infer_missing(record: Record, cleaned: Cleaned, known: dict[str, str], body
         if index is not None:  # the headline line is the title, not body text
             text = "\n".join(lines[index + 1:]).strip()
     if record.outlet is None:
-        outlet, source = infer_outlet(text, record.url, cleaned.copyright_owner, known, raw=body)
+        outlet, source = infer_outlet(text, record.url, cleaned.copyright_owner, known, raw=body,
+                                      dateline=cleaned.dateline)
         record.set("outlet", outlet, source)
     elif record.outlet.casefold() in known:
         record.outlet = known[record.outlet.casefold()]
@@ -169,8 +172,13 @@ def _infer_dates(df: pd.DataFrame, today: date | None) -> None:
     missing = df.index[df["published"].isna()]
     if len(missing) == 0:
         return
-    found = [infer_date(text, today, frame) if isinstance(text, str) and text else
-             (None, "unknown", None) for text in df.loc[missing, "text"]]
+    # A dateline's day takes its year from the text, the URL or the corpus's known dates.
+    span = (known.min().date(), known.max().date()) if len(known) else None
+    rows = df.loc[missing, ["text", "dateline", "url"]].itertuples(index=False)
+    found = [infer_date(text, today, frame, dateline=dl if isinstance(dl, str) else None,
+                        url=url if isinstance(url, str) else None, span=span)
+             if isinstance(text, str) and text else (None, "unknown", None)
+             for text, dl, url in rows]
     hits = [(i, f) for i, f in zip(missing, found) if f[0] is not None]
     if not hits:
         return

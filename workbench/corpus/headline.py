@@ -1,0 +1,95 @@
+"""Is the first line of a plain text its headline? (``infer_title``)
+
+A headline is a line that does not end a sentence. It may end with a closing quote or bracket
+("… 'Out of whack with reality'", "… (VIDEOS)"), with a short word ("… as war grinds on") and
+be long (tabloids write 40-word headlines). What a headline is not: the first line of a
+hard-wrapped paragraph ("… between Russia and" / "Ukraine to end …"), a sentence, a list
+intro ("…:"). A blank line after the first line is strong evidence: a wrapped paragraph does
+not break there.
+"""
+
+from __future__ import annotations
+
+import re
+
+from workbench.corpus.clean import count_words
+
+MAX_WORDS = 60  # longer is a paragraph that lost its full stop, not a headline
+# Closing quotes and brackets say nothing about where a line ends: look inside them.
+_CLOSERS = "\"'”’»)]›"
+_SENTENCE_END = (".", "…", ":", ";", ",")
+# "U.S.", "Jr.", "Inc." end headlines without ending a sentence.
+_ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|Dr|Mr|Mrs|Ms|"
+                           r"Gov|Sen|Rep|Gen|No|vs|etc)\.)$")
+# Words a hard-wrapped line often breaks after, and a headline rarely ends with.
+_CONNECTIVES = frozenset("""a an and as at between but by for from in into is of on or that the
+to was were with""".split())
+WRAP_MAX_CHARS = 100  # hard-wrapped text is wrapped at 60–80 characters, rarely more
+
+
+def infer_title(lines: list[str]) -> tuple[str | None, str, int | None]:
+    """(title, source, index of the line it came from) for a text without given metadata.
+
+    A headline-shaped first line is the title (``first-line``); otherwise the first sentence,
+    cut at 120 characters and labelled ``first-sentence``.
+    """
+    content = [i for i, line in enumerate(lines) if line.strip()]
+    if not content:
+        return None, "unknown", None
+    first = content[0]
+    # A one-line text is a body, not a headline.
+    if len(content) > 1 and is_headline(lines, first, content[1]):
+        return lines[first].strip(), "first-line", first
+    body = " ".join(lines[i].strip() for i in content)
+    sentence = re.split(r"(?<=[.!?。！？])\s+", body, maxsplit=1)[0]
+    if len(sentence) > 120:
+        sentence = sentence[:119].rsplit(" ", 1)[0] + "…"
+    return sentence, "first-sentence", None
+
+
+def is_headline(lines: list[str], i: int, following: int) -> bool:
+    """Whether ``lines[i]`` reads as a headline above the text that starts at ``following``."""
+    line = lines[i].strip()
+    n = count_words(line)
+    if not 1 <= n <= MAX_WORDS or _ends_sentence(line):
+        return False
+    blank_after = following > i + 1
+    nxt = lines[following].strip()
+    if not blank_after and nxt[:1].islower():
+        return False  # the sentence goes on on the next line
+    if n < 3 and not (blank_after and line[:1].isupper()):
+        return False  # a kicker or a label ("Politics", "By the numbers") without a break
+    if blank_after:
+        return True
+    last = line.rsplit(" ", 1)[-1].casefold().strip(_CLOSERS)
+    width = _wrap_width(lines, following)
+    if width is None:
+        # Paragraphs are one line each, or too few lines to tell: a short line breaking
+        # after "and", "of"… above another short one is a sentence wrapped in two.
+        return not (last in _CONNECTIVES and len(line) <= WRAP_MAX_CHARS
+                    and len(nxt) <= WRAP_MAX_CHARS)
+    # Hard-wrapped: a wrapped line breaks because the next word does not fit; a headline
+    # breaks where the next word would have fitted.
+    return len(line) + 1 + len(nxt.split(" ", 1)[0]) <= width
+
+
+def _ends_sentence(line: str) -> bool:
+    core = line.rstrip(_CLOSERS + " ")
+    if line.endswith(("?", "!")) or core.endswith(("?", "!")):
+        return False
+    if core.endswith(".") and _ABBREVIATION.search(core) and not core.endswith("..."):
+        return False
+    return core.endswith(_SENTENCE_END) or core.endswith("...")
+
+
+def _wrap_width(lines: list[str], start: int, sample: int = 30) -> int | None:
+    """The width the text after ``start`` is hard-wrapped at, or None if it is not wrapped
+    (most of its lines run close to one width that no line passes)."""
+    body = [ln.strip() for ln in lines[start:start + sample] if ln.strip()]
+    if len(body) < 3:
+        return None
+    width = max(len(ln) for ln in body)
+    if width > WRAP_MAX_CHARS:
+        return None
+    full = sum(len(ln) >= 0.6 * width for ln in body)
+    return width if full >= 0.6 * len(body) else None
