@@ -113,6 +113,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "date), or NaT if only explicit dates could be resolved."),
         Column("sentence", STR, "The sentence it appears in."),
     ),
+    # Not annotated: computed at analysis time from a lexicon (analyze/lexicon.py).
+    "lexicon_matches": (
+        Column("article_id", STR, "The article."),
+        Column("frame", STR, "The lexicon frame (`russian-official framing`, `war`…)."),
+        Column("term", STR, "The lexicon's phrase, or the label of the token pattern, matched."),
+        Column("start", INT, "Character offset of the match in `text`."),
+        Column("end", INT, "Character offset just past it."),
+        Column("text", STR, "The match as written."),
+        Column("where", STR, "Whose wording: `own` (the outlet's), `quoted` (inside an "
+               "attributed direct quotation, or in quotation marks within a reported clause), "
+               "`reported` (an indirect quote's clause), `marked` (in quotation marks nobody is "
+               "credited with: scare quotes)."),
+        Column("speaker", STR, "The speaker of a `quoted` or `reported` match, as written."),
+    ),
 }
 
 
