@@ -192,3 +192,20 @@ def test_matches_serialise(tmp_path):
     m = lexicon_matches(_articles(REAL_LINES))
     m.to_parquet(tmp_path / "m.parquet")
     json.dumps(m.attrs)
+
+
+def test_frame_charts_carry_the_counts():
+    from workbench.charts.lexicon import frame_bars, frame_timeline
+
+    arts = _articles(REAL_LINES)
+    m = lexicon_matches(arts)
+    c = lexicon_counts(m, arts)
+    spec = frame_bars(c).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    ria = {(r["frame"], r["whose"]): r["uses"] for r in rows if r["group"] == "ria"}
+    assert ria[("russian-official framing", "the outlet's own words")] == 3
+    assert sum(r["uses"] for r in rows) == len(m)
+    with pytest.raises(ValueError):
+        frame_timeline(c)
+    t = frame_timeline(lexicon_counts(m, arts, freq="D")).to_dict()
+    assert "per day" in t["title"]["subtitle"]
