@@ -1,5 +1,6 @@
-"""Errors of the annotation step that are the input's fault (shown as one clear line)."""
+"""Errors of the annotation step that are the input's fault (defined in :mod:`workbench.errors`,
+importable here as before)."""
 
+from workbench.errors import AnnotateError
 
-class AnnotateError(ValueError):
-    """A model that is not installed, an unreadable cache, a knowledge base that does not load…"""
+__all__ = ["AnnotateError"]

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import yaml
 
+from workbench.errors import KBError
+
 TYPES = ("PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER")
 
 _ID_RE = re.compile(r"Q[1-9][0-9]*|local:[a-z0-9][a-z0-9-]*")
@@ -29,11 +31,6 @@ _VARIANT_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
 # Aliases shorter than this are matched case-sensitively even after normalisation, so that
 # "US" never resolves from the pronoun "us".
 _MIN_FOLD_LEN = 3
-
-
-class KBError(ValueError):
-    """A knowledge-base file is missing or invalid; the message names the file, the line
-    when known, and the problem."""
 
 
 @dataclass(frozen=True)
@@ -195,15 +192,31 @@ class KnowledgeBase:
 # ── loading ──────────────────────────────────────────────────────────────────
 
 def default_kb_path() -> Path:
-    """``$WORKBENCH_KB`` if set, else ``data/kb/entities.yaml`` in the repository this package
-    is installed from (editable install)."""
+    """``$WORKBENCH_KB`` if set, else the ``kb`` of the project's ``report.yml`` (the nearest
+    one in the working folder or above it, see :mod:`workbench.project`), else the knowledge
+    base shipped with the workbench (``data/kb/entities.yaml`` in the repository)."""
+    from workbench import resources
+    from workbench.project import project_setting
+
     env = os.environ.get("WORKBENCH_KB")
     if env:
         path = Path(env).expanduser()
         if not path.is_file():
             raise KBError(f"{path}: WORKBENCH_KB names a knowledge-base file that does not exist")
         return path
-    path = Path(__file__).resolve().parents[2] / "data" / "kb" / "entities.yaml"
+    try:
+        path = project_setting("kb")
+    except ValueError as exc:  # an unreadable report.yml
+        raise KBError(str(exc)) from None
+    if path is not None:
+        if not path.is_file():
+            raise KBError(f"{path}: the project's report.yml names a knowledge-base file that "
+                          "does not exist")
+        return path
+    try:
+        path = resources.path("kb") / "entities.yaml"
+    except FileNotFoundError as exc:
+        raise KBError(f"{exc} (set WORKBENCH_KB to the knowledge-base file to use)") from None
     if not path.is_file():
         raise KBError(f"{path}: knowledge-base file not found "
                       f"(set WORKBENCH_KB to the file to use)")

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from workbench.errors import FieldError
 from workbench.read.decode import DecodeError, decode_bytes
 from workbench.read.records import Record, parse_date_value, problem
 
@@ -71,10 +72,6 @@ def read_dataset(path: Path, display: str, fields: Mapping[str, str | Sequence[s
         if len(local) > MAX_RECORD_PROBLEMS:
             problems.append(problem(display, f"{len(local) - MAX_RECORD_PROBLEMS} more record "
                                     f"problems not listed ({n_records} records read)"))
-
-
-class FieldError(ValueError):
-    """A field mapping names a field the loader does not know."""
 
 
 def _field_keys(fields: Mapping[str, str | Sequence[str]] | None) -> dict[str, tuple[str, ...]]:

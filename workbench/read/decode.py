@@ -6,6 +6,8 @@ import codecs
 
 import charset_normalizer
 
+from workbench.errors import DecodeError
+
 _BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
@@ -24,10 +26,6 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "an old Microsoft Office document"),
     (b"\x1f\x8b", "gzip-compressed data (name it .gz)"),
 )
-
-
-class DecodeError(ValueError):
-    """The bytes are not text in any encoding we can recognise."""
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from workbench.errors import CorpusError
 from workbench.read.datasets import is_dataset, read_dataset
 from workbench.read.decode import DecodeError, decode_bytes
 from workbench.read.html import read_html
@@ -25,14 +26,6 @@ HTML_SUFFIXES = (".html", ".htm", ".xhtml")
 # Files that document a corpus rather than belong to it.
 _DOC_NAMES = re.compile(r"^(readme|provenance|license|licence|copying|changelog|notice)"
                         r"(\.[\w.]+)?$|\.(license|licence)$", re.IGNORECASE)
-
-
-class CorpusError(ValueError):
-    """The corpus as a whole cannot be read (missing path, nothing to load)."""
-
-    def __init__(self, message: str, problems: list[str] | None = None) -> None:
-        super().__init__(message)
-        self.problems = list(problems or [])
 
 
 @dataclass

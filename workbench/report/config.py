@@ -4,6 +4,8 @@
 corpus: data/sample            # optional; --corpus wins (relative to this file)
 out: reports                   # optional; --out wins (relative to this file)
 notebooks: [entity_frequency, timeline]   # optional; default: every notebook
+notebook_dir: notebooks        # optional; --notebook-dir wins (relative to this file)
+kb: data/kb/entities.yaml      # optional; --kb wins (relative to this file)
 parameters: {top_n: 25}        # shared by every variant; -p wins
 variants:                      # optional; each gets reports/<slug>/
   - name: By country
@@ -25,7 +27,7 @@ import yaml
 
 from workbench.report.errors import ReportError
 
-_KEYS = {"corpus", "out", "notebooks", "parameters", "variants"}
+_KEYS = {"corpus", "out", "notebooks", "notebook_dir", "kb", "parameters", "variants"}
 
 
 @dataclass
@@ -42,6 +44,8 @@ class Config:
     corpus: str | None = None
     out: str | None = None
     notebooks: list[str] | None = None
+    notebook_dir: str | None = None
+    kb: str | None = None
     parameters: dict[str, Any] = field(default_factory=dict)
     variants: list[Variant] = field(default_factory=list)
 
@@ -72,6 +76,8 @@ def load_config(path: str | Path) -> Config:
                           f"{', '.join(sorted(_KEYS))}")
     config = Config(corpus=_relative(_opt_str(data, "corpus", path), path),
                     out=_relative(_opt_str(data, "out", path), path),
+                    notebook_dir=_relative(_opt_str(data, "notebook_dir", path), path),
+                    kb=_relative(_opt_str(data, "kb", path), path),
                     parameters=_mapping(data.get("parameters"), path, "parameters"))
     if data.get("notebooks") is not None:
         if not isinstance(data["notebooks"], list):

@@ -1,5 +1,6 @@
-"""Errors of the report step that are the user's input's fault (shown as one clear line)."""
+"""Errors of the report step that are the user's input's fault (defined in
+:mod:`workbench.errors`, importable here as before)."""
 
+from workbench.errors import ReportError
 
-class ReportError(ValueError):
-    """Bad parameters, a missing corpus or notebook, an unreadable config…"""
+__all__ = ["ReportError"]

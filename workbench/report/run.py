@@ -9,14 +9,18 @@ notebook still gets its HTML with the error shown, and the others go on.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import json
+import os
 import time
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from workbench import resources
 from workbench.report.config import Variant
 from workbench.report.errors import ReportError
 from workbench.report.index import write_index
@@ -24,7 +28,7 @@ from workbench.report.kernels import KernelPool
 from workbench.report.params import RUN_OPTIONS, check, check_against_corpus, declared
 from workbench.report.provenance import footer, provenance
 
-NOTEBOOK_DIR = Path(__file__).resolve().parents[2] / "notebooks"
+NOTEBOOK_DIR = resources.path("notebooks")  # the packaged notebooks (the repository's, editable)
 EXECUTION_TIMEOUT = 3600  # seconds per cell: a 100k-article cold annotation takes long
 
 
@@ -91,16 +95,20 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
                    variants: list[Variant] | None = None, notebooks: list[str] | None = None,
                    jobs: int | None = None, model: str | None = None,
                    cache_dir: str | Path | None = None,
-                   notebook_dir: str | Path | None = None) -> ReportResult:
+                   notebook_dir: str | Path | None = None,
+                   kb: str | Path | None = None) -> ReportResult:
     """Render every notebook for ``corpus`` into ``out`` (one folder per variant if given).
 
     ``parameters`` go to every notebook (checked against their parameters cells first);
     ``variants`` add their own parameters, each rendered into ``out/<slug>/``;
-    ``notebook_dir`` replaces the workbench's notebooks with a folder of your own; ``jobs``
+    ``notebook_dir`` replaces the workbench's notebooks with a folder of your own, ``kb`` its
+    knowledge base with a file of your own (default: :func:`~workbench.annotate.kb.
+    default_kb_path`; the notebooks' kernels get it as ``$WORKBENCH_KB``); ``jobs``
     caps the notebooks run at once (default: all). ``corpus``, ``model`` and ``cache_dir`` may
     also come as parameters. Raises ReportError before any kernel starts when a parameter,
     notebook, the model or the corpus is wrong.
     """
+    from workbench.annotate.kb import default_kb_path
     from workbench.annotate.pipeline import pipeline_info
     from workbench.cache.paths import default_cache_dir
     from workbench.read.files import CorpusError, find_files
@@ -116,20 +124,33 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     declared_params = {p.stem: declared(p) for p in paths}
     shared = check(parameters, declared_params)
     checked = [(v, check({**shared, **v.parameters}, declared_params)) for v in variants or []]
-    corpus_path = Path(options["corpus"] or "data/sample").expanduser().resolve()
+    corpus_path = Path(options["corpus"] or resources.path("sample")).expanduser().resolve()
     try:
         if not find_files(corpus_path).files:
             raise ReportError(f"{corpus_path}: no article files in the corpus")
     except CorpusError as exc:
         raise ReportError(f"corpus {exc}") from None
     try:
-        info = pipeline_info(options["model"])
+        kb_path = Path(kb).expanduser().resolve() if kb else default_kb_path()
+        info = pipeline_info(options["model"], str(kb_path))
     except ValueError as exc:  # a model or knowledge base that is missing or broken
         raise ReportError(str(exc)) from None
     cache = (Path(options["cache_dir"]).expanduser().resolve() if options["cache_dir"]
              else default_cache_dir())
     out = Path(out).expanduser().resolve()  # absolute: papermill changes the working folder
 
+    # The notebooks open the corpus with the default knowledge base: their kernels (started
+    # by the pool or by papermill, now or later) inherit this process's environment.
+    with _environment(WORKBENCH_KB=str(kb_path)):
+        return _start(paths, declared_params, shared, checked, corpus_path, info, cache, out,
+                      kb_path, jobs)
+
+
+def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
+           shared: dict[str, Any], checked: list[tuple[Variant, dict[str, Any]]],
+           corpus_path: Path, info: Any, cache: Path, out: Path, kb_path: Path,
+           jobs: int | None) -> ReportResult:
+    """Boot the kernels, annotate once, render (the checks are done)."""
     # Kernels boot (and import the workbench) while this process loads the corpus.
     kernels = KernelPool(size=len(paths), needed=len(paths) * max(1, len(checked)))
     try:
@@ -137,7 +158,7 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
 
         # Here only to fill the cache and learn what to record: the notebooks read the tables.
         ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False,
-                          tables=False)
+                          tables=False, kb=kb_path)
         for params in [shared, *(p for _, p in checked)]:
             check_against_corpus(params, ann.articles)
         run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,
@@ -151,6 +172,21 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
         return _render_variants(run, out, checked)
     finally:
         kernels.close()
+
+
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of a run, then put back what was there."""
+    before = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in before.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
 
 
 def _run_options(parameters: dict[str, Any], **given: Any) -> dict[str, Any]:
