@@ -58,8 +58,11 @@ def parse_date_value(value: Any) -> date | None:
     if value is None:
         return None
     if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
+        value = value.date()
+    if isinstance(value, date):  # YAML's unquoted dates arrive parsed: check them the same
+        if not MIN_YEAR <= value.year <= MAX_YEAR:
+            raise ValueError(f"'{value.isoformat()}' is outside {MIN_YEAR}–{MAX_YEAR}, not a "
+                             "publication date")
         return value
     text = str(value).strip()
     if not text or text.lower() in ("nan", "nat", "none", "null"):

@@ -3,6 +3,7 @@ and `sources.csv` (the researcher's own outlet classification, joined onto artic
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pandas as pd
@@ -15,18 +16,37 @@ SOURCES_NAME = "sources.csv"
 METADATA_FIELDS = ("outlet", "published", "title", "url", "author")
 
 
-def read_csv_table(path: Path) -> pd.DataFrame:
-    """A small CSV as strings, whatever its encoding; raises ValueError with the reason."""
+MAX_SIDECAR_MB = 64
+
+
+def read_csv_table(path: Path, problems: list[str] | None = None) -> pd.DataFrame:
+    """A small CSV as strings, whatever its encoding; raises ValueError with the reason.
+
+    A malformed row (more fields than the header) is skipped and named in ``problems``; the
+    good rows are kept.
+    """
     import io
 
     try:
-        text, _ = decode_bytes(path.read_bytes())
+        with open(path, "rb") as fh:
+            data = fh.read(MAX_SIDECAR_MB * 1024 * 1024 + 1)
+        if len(data) > MAX_SIDECAR_MB * 1024 * 1024:
+            raise ValueError(f"over {MAX_SIDECAR_MB} MB; not a sidecar table")
+        text, _ = decode_bytes(data.replace(b"\x00", b""))
     except (OSError, DecodeError) as exc:
         raise ValueError(f"cannot read: {exc}") from None
+    bad: list[list[str]] = []
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False,
+                         skipinitialspace=True, engine="python", index_col=False,
+                         on_bad_lines=lambda fields: bad.append(fields) and None)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, csv.Error) as exc:
         raise ValueError(f"not a readable CSV ({' '.join(str(exc).split())})") from None
+    if bad and problems is not None:
+        first = ", ".join(bad[0][:3])[:80]
+        problems.append(problem(path, f"{len(bad)} malformed row{'s' if len(bad) > 1 else ''} "
+                                f"(more fields than the header, e.g. '{first}') skipped; the "
+                                "other rows are used"))
     df.columns = [str(c).strip().lower() for c in df.columns]
     return df.map(lambda v: v.strip() if isinstance(v, str) else v)
 
@@ -38,7 +58,7 @@ def read_metadata(path: Path, problems: list[str]) -> dict[str, dict[str, object
     extra article columns (e.g. a researcher's `notes`).
     """
     try:
-        df = read_csv_table(path)
+        df = read_csv_table(path, problems)
     except ValueError as exc:
         problems.append(problem(path, f"{exc}; sidecar ignored"))
         return {}
@@ -64,7 +84,7 @@ def read_metadata(path: Path, problems: list[str]) -> dict[str, dict[str, object
 def read_sources(path: Path, problems: list[str]) -> pd.DataFrame | None:
     """`sources.csv` (`outlet, country, group, …`): one row per outlet; None when unusable."""
     try:
-        df = read_csv_table(path)
+        df = read_csv_table(path, problems)
     except ValueError as exc:
         problems.append(problem(path, f"{exc}; outlet classification not joined"))
         return None

@@ -8,6 +8,7 @@ import re
 import yaml
 
 from workbench.read.records import Record, parse_date_value
+from workbench.read.yamlsafe import YAMLBombError, load_yaml
 
 # The date starts with a digit, so "date night ideas…" stays a title of its own.
 _HEADER = re.compile(r"^\ufeff?[ \t]*date[ \t]+(?P<date>\d\S*)(?:[ \t]+(?P<title>\S.*?))?\s*$")
@@ -46,7 +47,10 @@ def _from_front_matter(path: str, text: str, fm: re.Match[str]) -> Record:
     record = Record(path=path, raw_text=text)
     record.body = text[fm.end():]
     try:
-        meta = yaml.safe_load(fm["yaml"] or "") or {}
+        meta = load_yaml(fm["yaml"] or "", max_aliases=0) or {}
+    except YAMLBombError as exc:
+        record.warnings.append(f"front matter {exc}; metadata ignored")
+        return record
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 2})" if mark else ""

@@ -25,8 +25,10 @@ from typing import Any
 
 import yaml
 
+from workbench.read.yamlsafe import YAMLBombError, load_yaml
 from workbench.report.errors import ReportError
 
+_MAX_CONFIG_BYTES = 1024 * 1024
 _KEYS = {"corpus", "out", "notebooks", "notebook_dir", "kb", "parameters", "variants"}
 
 
@@ -60,9 +62,18 @@ def load_config(path: str | Path) -> Config:
     """Read and check a report config; errors name the file and the problem."""
     path = Path(path)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        with open(path, "rb") as fh:  # a config is small; bound what is read
+            raw = fh.read(_MAX_CONFIG_BYTES + 1)
+        if len(raw) > _MAX_CONFIG_BYTES:
+            raise ReportError(f"{path}: over {_MAX_CONFIG_BYTES // 1024**2} MB; not a report "
+                              "config")
+        data = load_yaml(raw.decode("utf-8")) or {}
     except OSError as exc:
         raise ReportError(f"{path}: cannot read ({exc.strerror or exc})") from None
+    except UnicodeDecodeError:
+        raise ReportError(f"{path}: not UTF-8 text") from None
+    except YAMLBombError as exc:
+        raise ReportError(f"{path}: {exc}") from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" line {mark.line + 1}" if mark else ""
