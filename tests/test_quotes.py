@@ -50,7 +50,7 @@ def annotate(kb):
 def sample(annotate, sample_articles):
     """Sample number ("002") -> (clean text, quote rows)."""
     out = {}
-    for path, text in zip(sample_articles.path, sample_articles.text):
+    for path, text in zip(sample_articles.path, sample_articles.text, strict=True):
         doc, rows = annotate(text)
         out[Path(path).name[:3]] = (doc.text, rows)
     return out
@@ -148,7 +148,10 @@ def test_003_moldova(sample, kb):
     (rubio,) = by(rows, eid(kb, "Marco Rubio"), verb="inform")
     assert rubio["quote"] == "does not show signs of real readiness for negotiations."
     galuzin = eid(kb, "Mikhail Galuzin")
-    by(rows, galuzin, kind="direct", verb="claim", quote="a lack of Kyiv's political will")
+    # "claimed that the main obstacle was “a lack of Kyiv's political will”": a fragment of the
+    # writer's sentence, so the claim is reported speech, not a direct quotation.
+    by(rows, galuzin, kind="indirect", verb="claim", quote="the main obstacle was")
+    assert not [r for r in rows if r["kind"] == "direct" and r["quote"].startswith("a lack")]
     by(rows, galuzin, kind="indirect", verb="suggest", quote="all necessary conditions")
     assert not [r for r in rows if r["verb"] == "recall"]  # "It is worth recalling that…"
 
@@ -194,8 +197,8 @@ def test_004_zelensky_peskov_bosacki_nato(sample, kb):
      "Maria Zakharova", "say", "indirect", "Moscow is ready for talks in Istanbul"),
     ("Dmitriev, who met Witkoff in Miami, said the talks had been constructive.",
      "Kirill Dmitriev", "say", "indirect", "the talks had been constructive"),
-    ("Kallas wrote on X that the EU would “never recognise” the annexation.",
-     "Kaja Kallas", "write", "direct", "never recognise"),
+    ("Kallas wrote on X that the EU would “never recognise” the annexation.",  # a fragment
+     "Kaja Kallas", "write", "indirect", "the EU would “never recognise” the annexation"),
     ("The ministry said in a statement that it had received no proposals.",
      None, "say", "indirect", "it had received no proposals"),
     ("Trump said in an interview with “Fox News Sunday” that the talks were going well.",

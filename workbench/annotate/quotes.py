@@ -11,18 +11,23 @@ labels. Speech verbs inside a quotation are the quoted person's words and never 
    four heads up), or one a few words before it, ending in `,` `:` or `that`; not for a name
    or title in marks (“Zapad-2025”). An unclosed mark runs to the paragraph's end.
 4. Continuation: an unattributed quotation in the sentence after an attributed one, same
-   paragraph (`"…," Polishchuk stated. "…"`), has its speaker.
+   paragraph (`"…," Polishchuk stated. "…"`), or a paragraph that is all quotation right after
+   the paragraph the attributed one ended, has its speaker.
+4a. Only utterances: a quotation of under two words (three unless it ends a sentence), one
+   with no verb, one woven into the writer's sentence (`called it an “assault”`, `said he would
+   “leave the meeting” if`: not after `,` `:` `that`, a speech verb or its object, or followed
+   by more of the sentence), or one of a negated verb (`did not say`, `refused to reveal`) is
+   no direct quote (its verb may still give an indirect row).
 5. Indirect, forward: a speech verb with a clause after it (ccomp or that-clause; `urged X to …`);
    not a noun's clause (`warned against optimism that…`), not negated, not passive.
 6. Indirect, inverted: `<clause with a finite verb>, <speaker> <verb> [to Izvestia].`
 7. Speaker: the subject's mention, or a PERSON mention in apposition ("Kremlin spokesman Dmitry
    Peskov"); else the name just before the verb, past a ", who …," aside; else the speaker of a
    governing verb (`…, emphasizing that`); else the subject as written ("Experts"), with a
-   knowledge-base id if it has one. `X quoted Y as saying` is Y's. he/she: the last PERSON
-   speaker named within four sentences, else the latest PERSON mention outside quotations (its
-   sentence's subject first); they: the last speaker within four sentences. Rows without a
-   speaker are dropped; a verb with a direct quotation gives no indirect row.
-Verbs are lemmas in British spelling (`emphasise`, `criticise`), as ``tables.py`` shows.
+   knowledge-base id if it has one. `X quoted Y as saying` is Y's. Pronouns, role nouns ("the
+   minister") and name variants are resolved in ``speakers.py``; a verb with a direct quotation
+   gives no indirect row.
+Speech verbs are in ``speech.py``: lemmas in British spelling, as ``tables.py`` shows.
 """
 
 from __future__ import annotations
@@ -31,23 +36,20 @@ from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
 
-from workbench.annotate.quote_marks import OPENERS as _OPENERS, Span as _Span, quote_spans
+from workbench.annotate.quote_marks import OPENERS as _OPENERS
+from workbench.annotate.quote_marks import Span as _Span
+from workbench.annotate.quote_marks import quote_spans
+from workbench.annotate.speakers import resolve
+from workbench.annotate.speech import SPEECH_VERBS, negated, speech_lemma
+from workbench.annotate.speech import finite as _finite
+from workbench.annotate.speech import passive as _passive
 
-SPEECH_VERBS: frozenset[str] = frozenset("""
-say tell add stress emphasise emphasize note state claim warn insist confirm announce suggest
-argue explain declare believe urge accuse deny inform write quote comment reply ask draw allege
-maintain demand promise pledge vow assert reiterate recall acknowledge admit assure report respond
-answer remark observe predict conclude underline underscore highlight mention reveal concede
-contend complain threaten caution criticise criticize recommend think hint point tweet
-""".split())
-_IRREGULAR = {"said": "say", "told": "tell", "wrote": "write", "written": "write",
-              "drew": "draw", "drawn": "draw", "thought": "think"}
+__all__ = ["SPEECH_VERBS", "doc_quotes", "quote_spans", "speech_lemma"]
+
 _SUBJ, _OBJ = {"nsubj"}, {"obj", "dobj", "iobj", "dative"}
 _ADDRESSED = {"tell", "inform", "assure", "warn", "ask", "draw", "urge"}  # "told Izvestia"
 _NAME_DEPS = {"appos", "flat", "flat:name", "compound", "nmod:desc", "nmod", "nn"}
-_MODIFIER_DEPS = {"acl", "amod", "nmod", "compound", "acl:relcl", "relcl"}
 _PASSIVE_DEPS = {"aux:pass", "auxpass", "nsubj:pass", "nsubjpass", "obl:agent", "agent"}
-_FINITE_TAGS = {"VBD", "VBZ", "VBP", "MD"}
 _TEMPORAL = frozenset("""monday tuesday wednesday thursday friday saturday sunday today yesterday
 night morning evening afternoon week weekend month year day time""".split())
 _CLAUSE_NOUNS = frozenset("""fact hope idea possibility notion claim belief view assumption
@@ -117,10 +119,13 @@ class _Article:
         last: tuple[_Found, _Span] | None = None
         for span in self.spans:
             hit = self._tail(self._tok(span.close), span.ends) if span.tail else None
+            how = "tail"
             if hit is None and (verb := self._leading(span)) is not None:
-                hit = (verb, self.speaker_of(verb))
+                hit, how = (verb, self.speaker_of(verb)), "lead"
             if hit is None and last and self._continues(*last, span):
-                hit = (last[0].verb, last[0].speaker)
+                hit, how = (last[0].verb, last[0].speaker), "more"
+            if hit and (negated(hit[0]) or not self._utterance(span, how, hit[0])):
+                hit = None  # a scare quote, a fragment of the writer's sentence, unsaid words
             if hit:
                 last = (_Found(hit[0], span.start, span.end, "direct", hit[1]), span)
                 found.append(last[0])
@@ -132,12 +137,46 @@ class _Article:
                 elif where := self._inverted(tok):
                     found.append(_Found(tok, *where[:2], "indirect", where[2]))
         found.sort(key=lambda f: (f.verb.i, f.start))
-        return self._resolve(found)
+        return resolve(self, found)
 
     def _continues(self, f: _Found, prev: _Span, span: _Span) -> bool:
+        """Rule 4: the next sentence of the paragraph, or a paragraph that is all quotation
+        after one that ended with (or in) the attributed quotation."""
         between = self.text[prev.close:span.open]
-        return (prev.para == span.para and self.sent(span.open) - self.sent(f.verb.idx) <= 1
-                and not any(c in between for c in _OPENERS + '"'))
+        if any(c in between for c in _OPENERS + '"'):
+            return False
+        if prev.para == span.para:
+            return self.sent(span.open) - self.sent(f.verb.idx) <= 1
+        rest, *gap = between.split("\n")
+        return len(rest) < 200 and not "".join(gap).strip()
+
+    def _utterance(self, span: _Span, how: str, verb: Any) -> bool:
+        """Are the quoted words an utterance of their own, not a scare quote or a fragment of
+        the writer's sentence ("called it an “assault”", "said he would “leave” if")?"""
+        doc = self.doc
+        a, b = self._tok(span.start), self._tok(span.end)
+        words = [t for t in doc[a:b] if t.is_alpha or t.like_num]
+        if len(words) < 2 or (len(words) < 3 and not span.ends):
+            return False
+        if not any(_finite(t) or (t.tag_ == "VB" and t.i == words[0].i) or "Imp" in
+                   t.morph.get("Mood") for t in doc[a:b]) and self.text[span.end - 1] not in "?!":
+            return False  # no verb: a noun phrase ("“a deliberate attempt to undermine”")
+        o = self._tok(span.open) - 1
+        prev = doc[o] if o >= 0 else None
+        if prev is None or prev.is_space or prev.text in _STOPS or prev.is_quote or \
+                self.sent(prev.idx) != self.sent(span.open):
+            return True  # it opens a sentence or paragraph
+        if how == "tail":
+            return prev.pos_ not in ("ADP", "DET", "ADJ", "AUX", "PART") and not (
+                prev.pos_ == "VERB" and not speech_lemma(prev, True))
+        glue = (prev.text in ",:;—–-(" or prev.pos_ == "SCONJ" or prev.like_num
+                or prev.lower_ in _TEMPORAL or speech_lemma(prev, True, tail=True) is not None
+                or (prev.pos_ in ("NOUN", "PROPN", "PRON") and verb.i in (prev.head.i,
+                                                                          prev.head.head.i)))
+        nxt = self._tok(span.close)  # "that “…” but said": the clause ends at the mark
+        after = doc[nxt] if nxt < len(doc) and self.sent(doc[nxt].idx) == self.sent(
+            span.open) else None
+        return glue and (span.ends or after is None or after.is_punct or after.pos_ == "CCONJ")
 
     # ── direct ──
     def _tail(self, i: int, ends: bool) -> tuple[Any, Any] | None:
@@ -150,8 +189,10 @@ class _Article:
             if tok.text in _STOPS or self.quoted[j] or self.sent(tok.idx) != self.sent(
                     doc[i].idx):
                 return None
-            if speech_lemma(tok, lenient=True):
-                if ends and self._forward(tok):
+            if speech_lemma(tok, lenient=True, tail=j == i or doc[j - 1].pos_ != "VERB") or (
+                    j > i and tok.lower_ in SPEECH_VERBS and j + 1 < len(doc)
+                    and doc[j + 1].text in _STOPS):  # “…,” the authors note.
+                if ends and j > i and self._forward(tok):
                     return None
                 subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.i >= i), None)
                 who = (self._from_token(subj, tok) if subj is not None
@@ -196,7 +237,7 @@ class _Article:
         first = j = self._tok(span.open) - 1  # the token before the opening mark
         while j >= 0 and first - j < 8 and not self.quoted[j]:
             tok = self.doc[j]
-            if speech_lemma(tok):
+            if speech_lemma(tok, lenient=True):
                 glue = self.doc[first]
                 return tok if j == first or glue.text in ",:" or glue.lower_ == "that" else None
             if _finite(tok) or tok.text in _STOPS:
@@ -368,88 +409,3 @@ class _Article:
         words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if not t.is_punct][-8:]
         words += [c for c in tok.rights if c.dep_ in ("flat", "compound", "flat:name")]
         return ("np", " ".join(t.text for t in words)) if words else None
-
-    def _resolve(self, found: list[_Found]) -> list[dict]:
-        rows: list[dict] = []
-        last: dict[str, tuple[int, dict]] = {}  # "person" / "any" -> (sentence, row)
-        for f in found:
-            sent, (kind, val) = self.sent(f.verb.idx), f.speaker or (None, None)
-            who = {"speaker": val if kind == "np" else None, "speaker_id": None,
-                   "speaker_affiliation": None}
-            typ = None
-            if kind == "np" and (hit := self.kb.lookup(val)):
-                who.update(speaker_id=hit[0].id, speaker_affiliation=hit[0].affiliation)
-                typ = hit[0].type
-            elif kind == "pron":
-                prior = last.get("person" if val.lower_ in _HE else "any")
-                if prior and sent - prior[0] <= _LOOK:
-                    who = {k: prior[1][k] for k in who}
-                    typ = "PERSON" if val.lower_ in _HE else None
-                elif val.lower_ in _HE and (m := self._person_before(val.idx)):
-                    kind, val = "mention", m
-                else:
-                    who["speaker"] = val.text
-            if kind == "mention":
-                who = {"speaker": val["text"], "speaker_id": val["entity_id"],
-                       "speaker_affiliation": val["affiliation"]}
-                typ = val["type"]
-            if not who["speaker"]:
-                continue
-            rows.append({"sent_index": sent, "start": f.start, "end": f.end, **who,
-                         "quote": self.text[f.start:f.end], "verb": speech_lemma(f.verb, True),
-                         "kind": f.kind})
-            if who["speaker_id"] or kind != "pron":
-                last["any"] = (sent, rows[-1])
-                if typ == "PERSON":
-                    last["person"] = (sent, rows[-1])
-        return sorted(rows, key=lambda r: (r["start"], r["sent_index"]))
-
-    def _person_before(self, char: int) -> dict | None:
-        """The latest PERSON mention before ``char``; in its sentence, the subject if any."""
-        k = bisect_left(self.p_starts, char) - 1
-        best = self.persons[k] if k >= 0 else None
-        while k >= 0 and self.persons[k]["sent_index"] == best["sent_index"]:
-            if self.doc[self._tok(self.persons[k]["start"])].dep_ in _SUBJ:
-                return self.persons[k]
-            k -= 1
-        return best
-
-
-def speech_lemma(tok: Any, lenient: bool = False) -> str | None:
-    """The speech-verb lemma of ``tok`` in British spelling, or None. ``lenient`` also takes an
-    inflected form the tagger called a noun ("Oleinik emphasizes", "— X draws attention")."""
-    if tok.pos_ != "VERB" and not (lenient and tok.pos_ in ("NOUN", "ADJ") and not tok.ent_type_
-                                   and tok.lower_.endswith(("s", "ed"))):
-        return None
-    lemma = tok.lemma_.lower()
-    if lemma not in SPEECH_VERBS and (lemma := _deinflect(tok.lower_)) is None:
-        return None
-    near = {c.lower_ for c in tok.children} | {tok.nbor(1).lower_ if tok.i + 1 < len(tok.doc)
-                                               else ""}
-    if (lemma == "draw" and "attention" not in near) or (lemma == "point" and "out" not in near):
-        return None  # only "draws attention", "pointed out"
-    return lemma[:-3] + "ise" if lemma.endswith("ize") and lemma[:-3] + "ise" in SPEECH_VERBS \
-        else lemma
-
-
-def _deinflect(word: str) -> str | None:
-    if word in _IRREGULAR:
-        return _IRREGULAR[word]
-    for cut, add in ((0, ""), (1, ""), (2, ""), (1, "e"), (3, ""), (3, "e"), (3, "y")):
-        if (stem := (word[:-cut] if cut else word) + add) in SPEECH_VERBS:
-            return stem
-    return None
-
-
-def _finite(tok: Any) -> bool:
-    if tok.pos_ not in ("VERB", "AUX") or tok.dep_ in _MODIFIER_DEPS:
-        return False
-    return tok.tag_ in _FINITE_TAGS or "Fin" in tok.morph.get("VerbForm")
-
-
-def _passive(tok: Any) -> bool:
-    """"was told", "an effort reported by", "Asked whether …,": the subject did not speak."""
-    fronted = tok.dep_ == "advcl" and tok.i < tok.head.i and not any(
-        c.dep_ in _SUBJ for c in tok.children)
-    return any(c.dep_ in _PASSIVE_DEPS for c in tok.children) or (
-        tok.tag_ in ("VBN", "VBD") and (fronted or tok.dep_ in ("acl", "amod")))
