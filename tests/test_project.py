@@ -95,7 +95,8 @@ def test_no_model_weights_or_wheels_committed():
 
 
 def test_cli_help_for_every_command():
-    for command in ([], ["corpus"], ["annotate"], ["entities"], ["report"], ["tables"]):
+    for command in ([], ["corpus"], ["annotate"], ["entities"], ["report"], ["tables"],
+                    ["init"]):
         result = subprocess.run([sys.executable, "-m", "workbench",
                                  *command, "--help"], capture_output=True, text=True)
         assert result.returncode == 0, result.stderr
@@ -106,3 +107,32 @@ def test_no_module_grows_too_large():
     sizes = {p.relative_to(ROOT): len(p.read_text(encoding="utf-8").splitlines())
              for p in (ROOT / "workbench").rglob("*.py")}
     assert max(sizes.values()) < 700, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+
+
+def test_every_result_metadata_key_is_documented():
+    """Keys analyses set in ``df.attrs`` are a contract too: each is in tables.RESULT_ATTRS."""
+    from workbench.tables import RESULT_ATTRS
+
+    set_keys: dict[str, str] = {}
+    pattern = re.compile(r"\.attrs\[\"(\w+)\"\]\s*=|\.attrs\.update\(((?:\w+=[^,()]+,?\s*)+)\)")
+    for path in [*(ROOT / "workbench" / "analyze").glob("*.py"),
+                 ROOT / "workbench" / "corpus" / "load.py"]:
+        for match in pattern.finditer(path.read_text(encoding="utf-8")):
+            keys = [match.group(1)] if match.group(1) else re.findall(r"(\w+)=", match.group(2))
+            for key in keys:
+                set_keys.setdefault(key, path.name)
+    assert {"by", "notes", "freq", "group_totals", "problems"} <= set(set_keys)  # found them
+    undocumented = {k: v for k, v in set_keys.items() if k not in RESULT_ATTRS}
+    assert undocumented == {}, "document these in workbench/tables.py RESULT_ATTRS"
+
+
+def test_cli_init_refuses_to_overwrite(tmp_path):
+    from workbench.cli import main
+
+    assert main(["init", str(tmp_path / "p")]) == 0
+    kb = tmp_path / "p" / "data" / "kb" / "entities.yaml"
+    kb.write_text("# edited\n" + kb.read_text(encoding="utf-8"), encoding="utf-8")
+    assert main(["init", str(tmp_path / "p")]) == 1
+    assert kb.read_text(encoding="utf-8").startswith("# edited\n")
+    config = yaml.safe_load((tmp_path / "p" / "report.yml").read_text(encoding="utf-8"))
+    assert config["kb"] == "data/kb/entities.yaml" and config["notebook_dir"] == "notebooks"

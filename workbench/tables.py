@@ -130,6 +130,36 @@ TABLES: dict[str, tuple[Column, ...]] = {
 }
 
 
+# Result metadata: what an analysis result carries in ``df.attrs`` besides its columns (read by
+# charts and notebooks). pandas keeps attrs through copies but drops them on many operations
+# (merge, concat, groupby…): read them from a function's own result, and copy them on
+# (``out.attrs = dict(df.attrs)``) when deriving one result from another.
+RESULT_ATTRS: dict[str, str] = {
+    "by": "Name of the column the `group` column holds (`outlet`, `country`…): every grouped "
+          "result.",
+    "notes": "list[str]: what a selection or analysis left out, in words "
+             "(`analyze.notes(df)`; added with `select.add_note`).",
+    "freq": "The period of a time table: `D`, `W` or `M` (`articles_over_time`, "
+            "`mentions_over_time`, the per-period counts).",
+    "unit": "What a counts table counted (`words`, `entity mentions`): `word_counts`, "
+            "`entity_counts`.",
+    "group_totals": "dict group → total count the shares and keyness are relative to "
+                    "(`keyness`, `keyness_by_period`).",
+    "alpha0": "float: the keyness prior's strength (`keyness`).",
+    "top_n": "int: terms kept per group (`top_keyness`).",
+    "entities": "list[str]: the entities a result covers, in order (`cooccurrence`: the "
+                "matrix's order; `mentions_over_time`: the entities followed).",
+    "entity_ids": "list[str]: the ids a KWIC table matched (`kwic`).",
+    "published_range": "(first, last) publication day of the selected articles "
+                       "(`dated_events`), to tell events from coverage.",
+    "periods": "list[Timestamp]: the periods compared (`keyness_by_period`).",
+    "frames": "list[str]: the lexicon's frames (`lexicon_matches`).",
+    "lexicon": "The lexicon file the matches were found with (`lexicon_matches`).",
+    "problems": "list[str]: one line per bad file or record (`load_corpus`'s articles).",
+    "skipped": "list[str]: files not read as articles, and why (`load_corpus`'s articles).",
+}
+
+
 def columns(table: str) -> list[str]:
     """Column names of a tidy table, in contract order."""
     return [c.name for c in TABLES[table]]
@@ -170,4 +200,7 @@ def as_markdown() -> str:
         parts.append(f"## `{name}`\n\n| column | dtype | meaning |\n|---|---|---|")
         parts.extend(f"| `{c.name}` | {c.dtype} | {c.doc} |" for c in cols)
         parts.append("")
+    parts.append("## Result metadata (`df.attrs`)\n\n| key | meaning |\n|---|---|")
+    parts.extend(f"| `{key}` | {doc} |" for key, doc in RESULT_ATTRS.items())
+    parts.append("")
     return "\n".join(parts)

@@ -8,12 +8,14 @@ Added components, in order:
   knowledge base knows better ("Kiev regime", "Sukhyi Yar", junk like "Photo" never matches);
 - ``workbench_entities`` last: links the remaining statistical entities to the knowledge base
   under their normalised names ("President Putin") and removes junk ("Immediately").
-The fingerprint (pipeline name and version, knowledge-base hash, rules version) is part of the
-annotation cache key, so changing any of them re-annotates.
+The fingerprint (pipeline name and version, knowledge-base hash, and a hash of the annotation
+rules' source, :func:`rules_fingerprint`) is part of the annotation cache key, so changing any
+of them re-annotates.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 from dataclasses import dataclass
@@ -29,7 +31,15 @@ from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, ch
                                       package_meta)
 
 RULES_VERSION = "3"
-"""Bump when mention, quote or date rules change: cached annotations are then redone."""
+"""Part of :func:`rules_fingerprint`; bumping it still redoes cached annotations, but editing a
+rule module already does (its source is hashed)."""
+
+# What annotation produces is decided by these modules' source (relative to the package; a
+# folder means every module in it). Modules that only read or edit the knowledge base, or
+# name errors, are left out so that editing them keeps the cache.
+_RULE_MODULES = ("annotate", "dates.py", "date_*.py", "tables.py")
+_NOT_RULES = frozenset({"annotate/errors.py", "annotate/kb_review.py",
+                        "annotate/kb_suggest.py"})
 
 SENTENCE_END = {".", "!", "?", "…"}
 CLOSERS = {'"', "”", "’", "'", "»", ")", "]"}
@@ -62,8 +72,26 @@ class PipelineInfo:
     def fingerprint(self) -> str:
         # The pipeline's own name and version, not how it was named on the command line: a
         # package and its folder are the same pipeline and share the cache.
-        key = f"{self.name}\x1f{self.version}\x1f{self.kb_fingerprint}\x1f{RULES_VERSION}"
+        key = f"{self.name}\x1f{self.version}\x1f{self.kb_fingerprint}\x1f{rules_fingerprint()}"
         return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@functools.cache
+def rules_fingerprint() -> str:
+    """A hash of the annotation rules: the source of every rule module (:data:`_RULE_MODULES`)
+    and :data:`RULES_VERSION`. Computed once per process, as the corpus cache does for the
+    loader (:mod:`workbench.cache.corpus`)."""
+    root = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256(f"{RULES_VERSION}\n".encode())
+    for pattern in _RULE_MODULES:
+        target = root / pattern
+        files = sorted(target.rglob("*.py")) if target.is_dir() else sorted(root.glob(pattern))
+        for path in files:
+            name = path.relative_to(root).as_posix()
+            if name not in _NOT_RULES:
+                h.update(f"{name}\x1f{len(path.read_bytes())}\x1f".encode())
+                h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def pipeline_info(model: str | None = None, kb: KnowledgeBase | str | None = None

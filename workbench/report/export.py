@@ -37,6 +37,7 @@ from nbconvert.filters import strip_ansi
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from traitlets.config import Config
 
+from workbench import resources
 from workbench.report.sanitize import sanitize_html, script_json
 from workbench.report.vega import (
     CHART_MIMETYPES,
@@ -53,7 +54,7 @@ from workbench.report.vega import (
 # sanitize_html, script_json and vega_bundle stay importable from here (their former home).
 __all__ = ["CHART_MIMETYPES", "export_html", "sanitize_html", "script_json", "vega_bundle"]
 
-TEMPLATE_DIR = Path(__file__).with_name("templates")
+TEMPLATE_DIR = resources.path("templates")
 TEMPLATE_NAME = "offline"
 
 # No application/javascript, widget views or mermaid: each needs code or a CDN

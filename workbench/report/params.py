@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from workbench.annotate.kb import TYPES as ENTITY_TYPES
 from workbench.report.errors import ReportError
 
 _TRUE = {"true", "yes", "on", "1"}
@@ -20,9 +21,8 @@ _FALSE = {"false", "no", "off", "0"}
 # Parameters every notebook declares that belong to the whole run: the runner sets them.
 RUN_OPTIONS = ("corpus", "model", "cache_dir")
 
-# Values the notebooks accept for these parameters, checked before any notebook runs.
-ENTITY_TYPES = {"PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER"}
-FREQS = ("auto", "D", "W", "M")  # as workbench.analyze.timeline (not imported: no pandas here)
+# The values the notebooks accept for ``entity_types`` (the knowledge base's types) and
+# ``freq`` (the analyses' periods, or "auto") are checked before any notebook runs.
 
 
 def declared(notebook: Path) -> dict[str, Any]:
@@ -103,6 +103,9 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
     """Values the notebooks would only reject after starting: bad dates, types, periods."""
     import pandas as pd
 
+    from workbench.analyze.timeline import FREQS as PERIODS
+
+    freqs = ("auto", *PERIODS)
     problems = []
     for name in ("date_from", "date_to"):
         value = values.get(name)
@@ -112,31 +115,28 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
             except (ValueError, TypeError):
                 problems.append(f"parameter '{name}': '{value}' is not a date (YYYY-MM-DD)")
     types = values.get("entity_types")
-    if types and set(map(str.upper, map(str, types))) - ENTITY_TYPES:
-        bad = sorted(set(map(str.upper, map(str, types))) - ENTITY_TYPES)
+    bad = sorted(set(map(str.upper, map(str, types or []))) - set(ENTITY_TYPES))
+    if bad:
         problems.append(f"parameter 'entity_types': unknown {', '.join(bad)}; use "
                         f"{', '.join(sorted(ENTITY_TYPES))}")
-    if values.get("freq") and values["freq"] not in FREQS:
+    if values.get("freq") and values["freq"] not in freqs:
         problems.append(f"parameter 'freq': '{values['freq']}' is not one of "
-                        f"{', '.join(FREQS)}")
+                        f"{', '.join(freqs)}")
     return problems
 
 
 def check_against_corpus(values: Mapping[str, Any], articles: Any) -> None:
     """Values that need the corpus to check: ``group_by`` must name a column of it."""
+    from workbench.tables import TABLES
+
     by = values.get("group_by")
+    contract = {c.name for c in TABLES["articles"]}
     if by and by not in articles.columns:
         extra = [c for c in articles.columns if c in ("outlet", "country", "group")
-                 or c not in _CONTRACT]
+                 or c not in contract]
         raise ReportError(f"parameter 'group_by': the corpus has no column '{by}'; try "
                           f"{', '.join(extra)} (sources.csv columns are joined onto the "
                           "articles)")
-
-
-_CONTRACT = {"article_id", "path", "outlet_source", "title", "title_source", "published",
-             "published_source", "published_evidence", "url", "author", "language",
-             "translated_by", "translation", "text", "raw_text", "aside_text", "n_words",
-             "duplicate_of", "warnings"}
 
 
 def _literal(raw: str) -> Any:
