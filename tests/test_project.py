@@ -136,3 +136,22 @@ def test_cli_init_refuses_to_overwrite(tmp_path):
     assert kb.read_text(encoding="utf-8").startswith("# edited\n")
     config = yaml.safe_load((tmp_path / "p" / "report.yml").read_text(encoding="utf-8"))
     assert config["kb"] == "data/kb/entities.yaml" and config["notebook_dir"] == "notebooks"
+
+
+def test_readme_layout_table_covers_every_folder_and_top_level_module():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = "\n".join(line for line in text.splitlines() if line.startswith("| `"))
+    named = set(re.findall(r"`([^`]+)`", table))
+    expected = {f"workbench/{p.name}/" for p in (ROOT / "workbench").iterdir()
+                if p.is_dir() and (p / "__init__.py").exists()}
+    modules = {p.name for p in (ROOT / "workbench").glob("*.py")}
+    tracked = subprocess.run(["git", "ls-files"], cwd=ROOT, capture_output=True, text=True,
+                             check=True).stdout.split()
+    expected |= {f"{f.split('/')[0]}/" for f in tracked if "/" in f and not f.startswith(
+        ("workbench/", "data/", "."))}
+    expected |= {"/".join(f.split("/")[:2]) + "/" for f in tracked if f.startswith("data/")}
+    # A folder is covered by its own row or by a row naming a file in it.
+    missing = sorted(e for e in expected if not any(n.startswith(e) for n in named))
+    # A module may be named by its path or, in a row that starts with one, by its file name.
+    missing += sorted(m for m in modules if f"workbench/{m}" not in named and m not in named)
+    assert missing == [], "add them to README.md's layout table"
