@@ -106,7 +106,8 @@ def test_cli_help_for_every_command():
 def test_no_module_grows_too_large():
     sizes = {p.relative_to(ROOT): len(p.read_text(encoding="utf-8").splitlines())
              for p in (ROOT / "workbench").rglob("*.py")}
-    assert max(sizes.values()) < 700, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
+    # One concern per module: past 450 lines a module is split by concern.
+    assert max(sizes.values()) <= 450, sorted(sizes.items(), key=lambda kv: -kv[1])[:3]
 
 
 def test_every_result_metadata_key_is_documented():

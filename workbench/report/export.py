@@ -136,7 +136,8 @@ def export_html(
 
 
 def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, dict[str, Any]]:
-    """Normalise a (copied) notebook and collect what the page header needs."""
+    """Drop papermill's banners from a (copied) notebook, turn Altair's HTML outputs into chart
+    specs, and collect what the page header needs (errors, cells not run, charts)."""
     # papermill's own red banners are raw HTML with in-page links; the
     # template's error box replaces them.
     nb.cells = [
