@@ -37,7 +37,6 @@ from nbconvert.filters import strip_ansi
 from nbconvert.filters.markdown_mistune import IPythonRenderer, MarkdownWithMath
 from traitlets.config import Config
 
-from workbench import resources
 from workbench.report.sanitize import sanitize_html, script_json
 from workbench.report.vega import (
     CHART_MIMETYPES,
@@ -50,11 +49,12 @@ from workbench.report.vega import (
     script_safe_js,
     vega_bundle,
 )
+from workbench.resources import path as resource_path
 
 # sanitize_html, script_json and vega_bundle stay importable from here (their former home).
 __all__ = ["CHART_MIMETYPES", "export_html", "sanitize_html", "script_json", "vega_bundle"]
 
-TEMPLATE_DIR = resources.path("templates")
+TEMPLATE_DIR = resource_path("templates")
 TEMPLATE_NAME = "offline"
 
 # No application/javascript, widget views or mermaid: each needs code or a CDN
