@@ -36,7 +36,12 @@ def _run(args: list[str], cwd: Path, env: dict[str, str], timeout: int = 600
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory) -> dict[str, object]:
     """A fresh venv with the workbench installed from a freshly built wheel."""
-    pytest.importorskip("hatchling", reason="the test extras (hatchling) are not installed")
+    try:
+        import hatchling  # noqa: F401 - the build backend, from the test extras
+    except ImportError:
+        if os.environ.get("WORKBENCH_CI") == "1":
+            pytest.fail("hatchling (test extras) is not installed")
+        pytest.skip("the test extras (hatchling) are not installed")
     tmp = tmp_path_factory.mktemp("install")
     env = {k: v for k, v in os.environ.items()
            if k not in ("WORKBENCH_KB", "PYTHONPATH", "VIRTUAL_ENV")}
