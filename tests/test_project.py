@@ -156,3 +156,25 @@ def test_readme_layout_table_covers_every_folder_and_top_level_module():
     # A module may be named by its path or, in a row that starts with one, by its file name.
     missing += sorted(m for m in modules if f"workbench/{m}" not in named and m not in named)
     assert missing == [], "add them to README.md's layout table"
+
+
+def test_a_project_folder_supplies_the_default_knowledge_base(tmp_path, monkeypatch):
+    from workbench.annotate.kb import KBError, default_kb_path
+    from workbench.project import init_project
+    from workbench.resources import path as resource_path
+
+    monkeypatch.delenv("WORKBENCH_KB", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert default_kb_path() == resource_path("kb") / "entities.yaml"  # no project: shipped KB
+    init_project(tmp_path / "study")
+    kb = (tmp_path / "study" / "data" / "kb" / "entities.yaml").resolve()
+    monkeypatch.chdir(tmp_path / "study" / "notebooks")  # where JupyterLab runs a notebook
+    assert default_kb_path() == kb
+    monkeypatch.setenv("WORKBENCH_KB", str(resource_path("kb") / "entities.yaml"))
+    assert default_kb_path() == resource_path("kb") / "entities.yaml"  # the variable wins
+    monkeypatch.delenv("WORKBENCH_KB")
+    (tmp_path / "study" / "report.yml").write_text("kb: [unclosed\n", encoding="utf-8")
+    with pytest.raises(KBError, match="report.yml: cannot read the project settings: line 2 "
+                       "not valid YAML") as e:
+        default_kb_path()
+    assert "\n" not in str(e.value)

@@ -107,8 +107,14 @@ def project_setting(key: str, start: str | Path | None = None) -> Path | None:
         return None
     try:
         data: Any = yaml.safe_load(config.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise UsageError(f"{config}: cannot read the project settings ({exc})") from None
+    except OSError as exc:
+        raise UsageError(f"{config}: cannot read the project settings "
+                         f"({exc.strerror or exc})") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" line {mark.line + 1}" if mark else ""
+        raise UsageError(f"{config}: cannot read the project settings:{where} not valid YAML "
+                         f"({getattr(exc, 'problem', None) or 'parse error'})") from None
     value = data.get(key) if isinstance(data, dict) else None
     if not isinstance(value, str) or not value.strip():
         return None
