@@ -46,7 +46,7 @@ def test_izvestia_variants_recorded(sample_annotations):
     izv = m[m["article_id"] == article(sample_annotations, "002")]
     kyiv = izv[izv["entity"] == "Kyiv"]
     assert len(kyiv) >= 10 and set(kyiv["variant"]) == {"kiev"}
-    assert "vladimir" in set(izv.loc[izv["entity"] == "Volodymyr Zelensky", "variant"])
+    assert "vladimir-zelensky" in set(izv.loc[izv["entity"] == "Volodymyr Zelensky", "variant"])
     assert "kiev-regime" in set(izv["variant"])
     moldova = m[m["article_id"] == article(sample_annotations, "003")]
     assert set(moldova.loc[moldova["entity"] == "Kyiv", "variant"]) == {"kyiv"}

@@ -40,6 +40,21 @@ class Alias:
 
 
 @dataclass(frozen=True)
+class Role:
+    """A title an entity held ("Secretary of State"), with the years when known."""
+
+    title: str
+    start: int | None = None  # first year held
+    end: int | None = None  # last year held; None = still, or not known
+
+    def held_in(self, year: int | None) -> bool:
+        """Whether the role was held in ``year`` (any year when ``year`` is None)."""
+        if year is None:
+            return True
+        return (self.start is None or self.start <= year) and (self.end is None or year <= self.end)
+
+
+@dataclass(frozen=True)
 class Entity:
     id: str
     name: str
@@ -47,6 +62,10 @@ class Entity:
     affiliation: str | None
     description: str | None
     aliases: tuple[Alias, ...]
+    roles: tuple[Role, ...] = ()
+    # On a nationality adjective ("Russian"): the id of the people it names when used as a
+    # noun ("a Russian said"); see mentions.py.
+    group: str | None = None
 
 
 # ── normalisation ────────────────────────────────────────────────────────────
@@ -85,7 +104,7 @@ def _twins(text: str) -> list[str]:
     forms = []
     for choice in itertools.product(*(_TYPOGRAPHIC[c] for c in present)):
         form = base
-        for ascii_char, typographic in zip(present, choice):
+        for ascii_char, typographic in zip(present, choice, strict=True):
             form = form.replace(ascii_char, typographic)
         forms.append(form)
     if text not in forms:
@@ -171,6 +190,14 @@ class KnowledgeBase:
         hit = self._normalised.get(("ci", norm.casefold())) or self._normalised.get(("cs", norm))
         return (hit[0], hit[1].variant) if hit else None
 
+    def holders(self, title: str, year: int | None = None) -> list[Entity]:
+        """The entities that held ``title`` (case and spacing ignored) in ``year`` (any year
+        when None), in file order: "Secretary of State" in 2022 is Antony Blinken."""
+        want = " ".join(title.casefold().split())
+        return [e for e in self.entities.values()
+                if any(" ".join(r.title.casefold().split()) == want and r.held_in(year)
+                       for r in e.roles)]
+
     def variant_of(self, text: str) -> str | None:
         """The variant tag of a surface form (``"kiev"`` for "Kiev"), or None."""
         hit = self.lookup(text)
@@ -186,6 +213,17 @@ class KnowledgeBase:
                     if form not in seen:
                         seen.add(form)
                         patterns.append({"label": entity.type, "pattern": form, "id": entity.id})
+        # Then the all-capitals spelling of every alias of 4+ letters ("KYIV, Ukraine (AP) —",
+        # "PUTIN SAYS"): after all aliases, so an alias written in capitals keeps its entity.
+        for entity in self.entities.values():
+            for alias in entity.aliases:
+                upper = alias.text.upper()
+                if len(alias.text) >= 4 and upper not in seen and upper != alias.text:
+                    for form in _twins(upper):
+                        if form not in seen:
+                            seen.add(form)
+                            patterns.append({"label": entity.type, "pattern": form,
+                                             "id": entity.id})
         return patterns
 
 
@@ -274,7 +312,7 @@ def _parse(data: bytes, path: Path) -> KnowledgeBase:
     entry_nodes = _child(root, "entities").value
     lines: dict = {}
     entities: dict[str, Entity] = {}
-    for item, node in zip(doc["entities"], entry_nodes):
+    for item, node in zip(doc["entities"], entry_nodes, strict=False):
         entity = _entity(item, node, path, lines)
         line = node.start_mark.line + 1
         if entity.id in entities:
@@ -305,7 +343,8 @@ def _entity(item, node: yaml.Node, path: Path, lines: dict) -> Entity:
             fail(f"{label} has no {field!r}")
         if not isinstance(item[field], str):
             fail(f"{label}: {field} must be text, got {item[field]!r} (quote it)")
-    unknown = set(item) - {"id", "name", "type", "affiliation", "description", "aliases", "notes"}
+    unknown = set(item) - {"id", "name", "type", "affiliation", "description", "aliases", "notes",
+                           "roles", "group"}
     if unknown:
         fail(f"{label}: unknown field(s) {', '.join(sorted(map(str, unknown)))}")
     entity_id, name, kind = item["id"].strip(), item["name"].strip(), item["type"].strip()
@@ -322,18 +361,46 @@ def _entity(item, node: yaml.Node, path: Path, lines: dict) -> Entity:
         fail(f"{label}: 'aliases' must be a list")
     alias_nodes = getattr(_child(node, "aliases"), "value", None) or [None] * len(raw_aliases)
     aliases: list[Alias] = []
-    for raw, alias_node in zip(raw_aliases, alias_nodes):
+    for raw, alias_node in zip(raw_aliases, alias_nodes, strict=False):
         at = alias_node.start_mark.line + 1 if alias_node is not None else line
         written = alias_node.value if isinstance(alias_node, yaml.ScalarNode) else None
-        alias = _alias(raw, label, lambda message: fail(message, at), written)
+        alias = _alias(raw, label, lambda message, at=at: fail(message, at), written)
         lines.setdefault((entity_id, alias.text), at)
         aliases.append(alias)
     # The canonical name is always findable in text, without a variant tag.
     if name not in {a.text for a in aliases}:
         aliases.append(Alias(name))
         lines.setdefault((entity_id, name), line)
+    group = item.get("group")
+    if group is not None and (not isinstance(group, str) or not _ID_RE.fullmatch(group)):
+        fail(f"{label}: group must be the id of the people entity, got {group!r}")
     return Entity(entity_id, name, kind, _opt(item.get("affiliation")),
-                  _opt(item.get("description")), tuple(aliases))
+                  _opt(item.get("description")), tuple(aliases),
+                  _roles(item.get("roles"), label, fail), group)
+
+
+def _roles(raw, label: str, fail) -> tuple[Role, ...]:
+    """``roles:`` items: a title, or ``{title: ..., from: 2021, to: 2025}``."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        fail(f"{label}: 'roles' must be a list")
+    roles = []
+    for item in raw:
+        if isinstance(item, str) and item.strip():
+            roles.append(Role(item.strip()))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("title"), str):
+            fail(f"{label}: each role is a title or {{title: ..., from: YEAR, to: YEAR}}, "
+                 f"got {item!r}")
+        unknown = set(item) - {"title", "from", "to"}
+        if unknown:
+            fail(f"{label}: role has unknown field(s) {', '.join(sorted(map(str, unknown)))}")
+        years = [item.get("from"), item.get("to")]
+        if any(y is not None and (not isinstance(y, int) or isinstance(y, bool)) for y in years):
+            fail(f"{label}: role {item['title']!r}: from/to must be years, got {years}")
+        roles.append(Role(item["title"].strip(), *years))
+    return tuple(roles)
 
 
 def _alias(raw, label: str, fail, written: str | None = None) -> Alias:

@@ -10,11 +10,15 @@ the spaCy pipeline (the ``workbench_kb`` ruler and the ``workbench_entities`` co
    ``local:`` id made from it; a one-word person name that ends a longer person name in the same
    article ("Posacki" after "Marcin Posacki") is that person (and, across the corpus, see
    ``surnames.py``).
+   A one-word name the model typed OTHER ("Biden" as MISC) that ends a person's name in the
+   article is that person too.
 4. Junk never becomes an entity: a statistical entity with no proper noun in it ("Immediately",
    "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice") or site
    chrome word ("Photo", "Select", if cleaning let one through), numbers, dates and one-letter
    spans are dropped.
 Labels of both schemes map to one ``type``: OntoNotes (PERSON, GPE, NORP…) and CoNLL (PER, LOC…).
+Span repairs and context rules (hyphenated names whole, glued punctuation off, type evidence,
+nationality adjective or people, city or region) are in ``spans.py``.
 """
 
 from __future__ import annotations
@@ -25,6 +29,14 @@ from bisect import bisect_right
 from typing import Any
 
 from workbench.annotate.kb import KnowledgeBase
+from workbench.annotate.spans import (
+    PERSON_LABELS,
+    context_entity,
+    merge_hyphenated,
+    other_first_name,
+    trim_glued,
+    type_evidence,
+)
 from workbench.corpus.clean import CHROME_LINES
 
 LABEL_TYPES = {
@@ -45,7 +57,7 @@ president prime minister deputy foreign defense defence secretary general spokes
 spokesperson mr mrs ms dr sir madam chancellor king queen senator rep representative governor
 mayor ambassador envoy special commander gen general lt colonel col chief head leader
 official officials press state us u.s. uk russian ukrainian american kremlin vice former
-acting interim the a an adviser advisor aide economy finance energy justice
+acting interim the a an adviser advisor aide economy finance energy justice sen rep. gov
 """.split())
 # Capitalised common nouns the statistical NER takes for names when they stand alone
 # ("the Minister of Justice" → "Justice"); a longer name containing them is kept.
@@ -57,6 +69,7 @@ photo photos image video caption
 """.split())
 _NOT_NAMES = GENERIC_WORDS | CHROME_LINES
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
+_INITIAL = re.compile(r"[A-Z]\.?")
 
 
 def sentence_starts(doc: Any) -> list[int]:
@@ -70,28 +83,78 @@ def normalise_entities(doc: Any, kb: KnowledgeBase) -> Any:
     match is looked up under its normalised name and, when found, gets the KB id (``ent.id_``);
     junk is removed from ``doc.ents``. Linked spans are remembered with their variant tag in
     ``doc.user_data["workbench_linked"]`` so the mention rows can say the model found them."""
+    from spacy.tokens import Span
+
     tagged = doc.has_annotation("TAG") or doc.has_annotation("POS")
     linked: dict[tuple[int, int], str | None] = {}
-    kept = []
-    changed = False
-    for ent in doc.ents:
-        if ent.label_ in NOT_ENTITIES or ent.id_:
+    types: dict[tuple[int, int], str] = {}
+    ents = list(doc.ents)
+    kept = merge_hyphenated(doc, ents)
+    changed = kept is not ents
+    ents, kept = kept, []
+    for ent in ents:
+        if ent.label_ in NOT_ENTITIES:
+            kept.append(ent)
+            continue
+        if ent.id_:
+            entity = kb.get(ent.id_)
+            if entity is None:
+                kept.append(ent)
+                continue
+            person = other_first_name(ent, entity, TITLES)
+            if person is not None:
+                if kept and kept[-1].end > person.start:  # never overlap the previous entity
+                    kept.append(ent)
+                    continue
+                kept.append(person)
+                changed = True
+                continue
+            other = context_entity(ent, entity, kb, doc)
+            if other is not None:
+                ent = Span(doc, ent.start, ent.end, label=other.type, span_id=other.id)
+                changed = True
             kept.append(ent)
             continue
         name = normalise_name(ent)
-        found = kb.lookup(name) if name else None
+        found = _lookup(kb, name, ent.label_) if name else None
         if found is not None:
-            ent.id_ = found[0].id
+            # A new span: an id set on a span of doc.ents is lost unless doc.ents is set again.
+            ent = Span(doc, ent.start, ent.end, label=ent.label_, span_id=found[0].id)
             linked[(ent.start_char, ent.end_char)] = found[1]
             kept.append(ent)
+            changed = True
         elif name and _looks_like_a_name(ent, tagged) and name.casefold() not in _NOT_NAMES:
+            kind = type_evidence(ent, name, doc)
+            if kind is not None:
+                types[(ent.start_char, ent.end_char)] = kind
             kept.append(ent)
         else:
             changed = True
     if changed:
         doc.ents = kept
     doc.user_data["workbench_linked"] = linked
+    doc.user_data["workbench_types"] = types
     return doc
+
+
+def _lookup(kb: KnowledgeBase, name: str, label: str):
+    """The knowledge-base entry for a normalised name; a person's middle initials may be left
+    out ("Antony J. Blinken" is the KB's "Antony Blinken")."""
+    found = kb.lookup(name)
+    if found is None and label in PERSON_LABELS:
+        bare = drop_initials(name)
+        if bare != name:
+            found = kb.lookup(bare)
+    return found
+
+
+def drop_initials(name: str) -> str:
+    """A name without its middle initials ("Antony J. Blinken" → "Antony Blinken")."""
+    words = name.split()
+    if len(words) < 3:
+        return name
+    inner = [w for w in words[1:-1] if not _INITIAL.fullmatch(w)]
+    return " ".join([words[0], *inner, words[-1]])
 
 
 def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
@@ -101,12 +164,13 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
     if "workbench_linked" not in doc.user_data:
         normalise_entities(doc, kb)
     linked = doc.user_data["workbench_linked"]
+    types = doc.user_data.get("workbench_types", {})
     starts = starts if starts is not None else sentence_starts(doc)
     rows: list[dict[str, Any]] = []
     for ent in doc.ents:
         if ent.label_ in NOT_ENTITIES:
             continue
-        row = _mention(ent, kb, linked)
+        row = _mention(ent, kb, linked, types)
         if row is None:
             continue
         row["sent_index"] = bisect_right(starts, ent.start_char) - 1
@@ -115,10 +179,13 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
     return rows
 
 
-def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | None]
-             ) -> dict[str, Any] | None:
-    text = ent.text.strip()
-    start = ent.start_char + len(ent.text) - len(ent.text.lstrip())
+def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | None],
+             types: dict[tuple[int, int], str]) -> dict[str, Any] | None:
+    lo, hi = trim_glued(ent.text)
+    text = ent.text[lo:hi].strip()
+    if not text:
+        return None
+    start = ent.start_char + lo + len(ent.text[lo:hi]) - len(ent.text[lo:hi].lstrip())
     row = {"start": start, "end": start + len(text), "text": text, "label": ent.label_,
            "variant": None}
     entity = kb.get(ent.id_) if ent.id_ else None
@@ -130,7 +197,8 @@ def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | No
     name = normalise_name(ent)
     if not name:
         return None
-    return {**row, "type": LABEL_TYPES.get(ent.label_, "OTHER"), "entity_id": local_id(name),
+    kind = types.get((ent.start_char, ent.end_char)) or LABEL_TYPES.get(ent.label_, "OTHER")
+    return {**row, "type": kind, "entity_id": local_id(name),
             "entity": name, "affiliation": None, "source": "model"}
 
 
@@ -140,15 +208,26 @@ def _from_kb(entity: Any) -> dict[str, Any]:
 
 
 def normalise_name(ent: Any) -> str:
-    """The entity's words without leading titles, a leading article or a trailing possessive."""
-    tokens = [t for t in ent if not t.is_space]
-    while len(tokens) > 1 and (tokens[0].lower_ in TITLES or tokens[0].is_punct):
-        tokens = tokens[1:]
-    while tokens and (tokens[-1].is_punct or tokens[-1].lower_ in ("'s", "’s", "'", "’")):
-        tokens = tokens[:-1]
-    text = "".join(t.text_with_ws for t in tokens).strip()
-    text = _POSSESSIVE.sub("", text)
+    """The entity's words without glued punctuation ("Lavrov(RUSSIAN"), leading titles, a
+    leading article or a trailing possessive."""
+    return clean_name(ent.text)
+
+
+def clean_name(text: str) -> str:
+    """:func:`normalise_name` on a plain string."""
+    lo, hi = trim_glued(text)
+    words = text[lo:hi].split()
+    while len(words) > 1 and (_is_title(words[0]) or not any(c.isalnum() for c in words[0])):
+        words = words[1:]
+    while words and not any(c.isalnum() for c in words[-1]):
+        words = words[:-1]
+    text = _POSSESSIVE.sub("", " ".join(words))
     return " ".join(text.split())
+
+
+def _is_title(word: str) -> bool:
+    word = word.casefold()
+    return word in TITLES or word.rstrip(".") in TITLES
 
 
 def _looks_like_a_name(ent: Any, tagged: bool) -> bool:
@@ -175,8 +254,18 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r["type"] == "PERSON" and r["source"] == "model" and " " in r["entity"]:
             full.setdefault(r["entity"].split()[-1], (r["entity_id"], r["entity"]))
+    # Knowledge-base people the article names in full ("Brittney Griner"): their surname
+    # alone is theirs even when another person with that surname is named too.
+    named = {r["entity_id"] for r in rows
+             if not r["entity_id"].startswith("local:") and " " in r["text"]}
     for r in rows:
-        if r["type"] == "PERSON" and r["entity_id"].startswith("local:") and " " not in r["entity"]:
-            hit = full.get(r["entity"])
-            if hit:
-                r["entity_id"], r["entity"] = hit
+        if r["type"] not in ("PERSON", "OTHER") or " " in r["text"]:
+            continue
+        hit = full.get(r["entity"]) if " " not in r["entity"] else None
+        if r["entity_id"].startswith("local:") and hit:
+            r["entity_id"], r["entity"], r["type"] = (*hit, "PERSON")
+        elif (r["source"] == "kb" and r["type"] == "PERSON" and r["entity_id"] not in named
+              and (hit := full.get(r["text"])) and hit[0].startswith("local:")):
+            # "Crystal Griner … Griner said": the article's own Griner, not the KB's.
+            r["entity_id"], r["entity"], r["affiliation"], r["variant"] = (*hit, None, None)
+            r["source"] = "model"

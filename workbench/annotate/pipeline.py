@@ -30,7 +30,7 @@ from workbench.annotate.kb import KnowledgeBase, load_kb
 from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, choose_model,
                                       package_meta)
 
-RULES_VERSION = "3"
+RULES_VERSION = "5"
 """Part of :func:`rules_fingerprint`; bumping it still redoes cached annotations, but editing a
 rule module already does (its source is hashed)."""
 
@@ -123,6 +123,7 @@ def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
                 f"choose another with --model (--model {FALLBACK} for the rules-only "
                 "fallback).") from None
     _register_components()
+    _split_glued_brackets(nlp)
     before = {"before": "parser"} if "parser" in nlp.pipe_names else {}
     nlp.add_pipe("workbench_sentences", **before)
     where = {"after": "ner"} if "ner" in nlp.pipe_names else {}
@@ -132,6 +133,17 @@ def build_nlp(choice: ModelChoice, kb: KnowledgeBase):
     # After the tagger, which the junk filter reads (a proper noun or not).
     nlp.add_pipe("workbench_entities").kb = kb
     return nlp
+
+
+def _split_glued_brackets(nlp: Any) -> None:
+    """Brackets written between two words ("Lavrov(RUSSIAN", "(R-Tenn.)Josh Hawley") are
+    tokens of their own, so no entity (or knowledge-base match) is glued to the next word."""
+    import re
+
+    finditer = nlp.tokenizer.infix_finditer
+    pattern = getattr(getattr(finditer, "__self__", None), "pattern", None)
+    glued = r"(?<=[\w.])[()\[\]](?=\w)"
+    nlp.tokenizer.infix_finditer = re.compile(f"{pattern}|{glued}" if pattern else glued).finditer
 
 
 def _identity(choice: ModelChoice) -> tuple[str, str]:

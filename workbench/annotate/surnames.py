@@ -10,6 +10,14 @@ in one article), one full name has at least ``SHARE`` of those articles and at l
 others) stays as written, and so does a model's mis-tagged span ("Could Ebola") that is never
 followed by the surname alone.  The link applies to ``quotes.speaker_id`` too.  It runs on
 the assembled tables, not in the cache, so it follows whichever corpus is loaded.
+
+Two more corpus-level rules run first, on the same evidence-only footing (:func:`corpus_rules`):
+- Majority type: a name the model typed PERSON in a minority of its mentions and one other type
+  in more than half of them ("Twitter": PER 3 times, ORG 40 times) takes that type everywhere.
+- Middle initials: "Antony J. Blinken" and "Antony Blinken" (local ids) are one person when the
+  corpus writes that name with one set of initials only; "George W. Bush" and "George H. W.
+  Bush" both present keep the initialled forms apart (the bare form stays as written).
+A one-word name the model typed OTHER ("Biden" as MISC) is linked like a person's surname.
 """
 
 from __future__ import annotations
@@ -19,6 +27,8 @@ import re
 import pandas as pd
 
 _POSSESSIVE = re.compile(r"['’]s?$")
+_INITIAL = re.compile(r"[A-Z]\.?")
+MAJORITY = 0.5
 SHARE = 0.9
 MIN_ARTICLES = 5
 
@@ -33,7 +43,7 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
     # Evidence: mentions the in-article rule linked — the surname written alone ("Obama said",
     # "President Obama") under a full name given elsewhere in the same article.
     rows, last = [], []
-    for i, (entity, text) in enumerate(zip(entities, written)):
+    for i, (entity, text) in enumerate(zip(entities, written, strict=True)):
         if " " not in entity:
             continue
         surname = entity.rsplit(" ", 1)[1]
@@ -50,8 +60,11 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
                     .reset_index())
     counts["share"] = counts["articles"] / counts.groupby("last")["articles"].transform("sum")
     best = counts[(counts["share"] >= SHARE) & (counts["articles"] >= MIN_ARTICLES)]
-    one_word = pd.Series([" " not in e for e in entities], index=person.index, dtype=bool)
-    single = person[one_word & person["entity_id"].astype(str).str.startswith("local:")]
+    # The surname alone, typed PERSON or (by the model's mistake) OTHER.
+    loose = mentions[mentions["type"].isin(["PERSON", "OTHER"]) & mentions["entity"].notna()]
+    one_word = pd.Series([" " not in str(e) for e in loose["entity"]], index=loose.index,
+                         dtype=bool)
+    single = loose[one_word & loose["entity_id"].astype(str).str.startswith("local:")]
     alone = single[["entity_id", "entity"]].drop_duplicates("entity_id")
     links = alone.merge(best, left_on="entity", right_on="last", suffixes=("_from", ""))
     links = links.rename(columns={"entity_id_from": "from_id"})
@@ -60,20 +73,95 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
 
 def link_surnames(mentions: pd.DataFrame, quotes: pd.DataFrame
                   ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """``mentions`` and ``quotes`` with the corpus-wide surname links applied (new frames)."""
+    """``mentions`` and ``quotes`` with the corpus-wide rules applied (new frames): majority
+    type and middle initials (:func:`corpus_rules`), then the surname links."""
+    mentions, quotes = corpus_rules(mentions, quotes)
     links = surname_links(mentions)
     if links.empty:
         return mentions, quotes
     by_id = links.set_index("from_id")
     mentions = mentions.copy()
     hit = (mentions["entity_id"].isin(by_id.index)
-           & (mentions["type"] == "PERSON")).fillna(False).astype(bool)
+           & mentions["type"].isin(["PERSON", "OTHER"])).fillna(False).astype(bool)
     target = mentions.loc[hit, "entity_id"]
     for col in ("entity_id", "entity", "affiliation"):
         mentions.loc[hit, col] = target.map(by_id[col]).to_numpy()
+    mentions.loc[hit, "type"] = "PERSON"
     quotes = quotes.copy()
     said = quotes["speaker_id"].isin(by_id.index).fillna(False).astype(bool)
     target = quotes.loc[said, "speaker_id"]
     quotes.loc[said, "speaker_id"] = target.map(by_id["entity_id"]).to_numpy()
     quotes.loc[said, "speaker_affiliation"] = target.map(by_id["affiliation"]).to_numpy()
     return mentions, quotes
+
+
+def corpus_rules(mentions: pd.DataFrame, quotes: pd.DataFrame
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The majority-type and middle-initials rules (module docstring) on new frames."""
+    if mentions.empty:
+        return mentions, quotes
+    mentions = majority_types(mentions)
+    merges = initial_merges(mentions)
+    if merges:
+        mentions = mentions.copy()
+        ids = mentions["entity_id"].astype(object)
+        hit = ids.isin(list(merges)).fillna(False).astype(bool) & (mentions["type"] == "PERSON")
+        mentions.loc[hit, "entity"] = ids[hit].map(lambda i: merges[i][1]).to_numpy()
+        mentions.loc[hit, "entity_id"] = ids[hit].map(lambda i: merges[i][0]).to_numpy()
+        quotes = quotes.copy()
+        said = quotes["speaker_id"].isin(list(merges)).fillna(False).astype(bool)
+        quotes.loc[said, "speaker_id"] = quotes.loc[said, "speaker_id"].map(
+            lambda i: merges[i][0]).to_numpy()
+    return mentions, quotes
+
+
+def majority_types(mentions: pd.DataFrame) -> pd.DataFrame:
+    """``mentions`` where a ``local:`` name typed PERSON in a minority of its mentions takes
+    the type of the majority (more than ``MAJORITY`` of them, one type)."""
+    local = mentions["entity_id"].astype(str).str.startswith("local:")
+    sub = mentions.loc[local, ["entity_id", "type"]].astype(str)
+    if sub.empty:
+        return mentions
+    counts = sub.groupby(["entity_id", "type"]).size().unstack(fill_value=0)
+    if "PERSON" not in counts.columns:
+        return mentions
+    total = counts.sum(axis=1)
+    top = counts.drop(columns="PERSON").idxmax(axis=1) if counts.shape[1] > 1 else None
+    if top is None:
+        return mentions
+    top_n = counts.drop(columns="PERSON").max(axis=1)
+    flip = top[(top_n > MAJORITY * total) & (counts["PERSON"] > 0)]
+    if flip.empty:
+        return mentions
+    mentions = mentions.copy()
+    hit = (local & mentions["entity_id"].isin(flip.index)
+           & (mentions["type"] == "PERSON")).fillna(False).astype(bool)
+    mentions.loc[hit, "type"] = mentions.loc[hit, "entity_id"].map(flip).to_numpy()
+    return mentions
+
+
+def initial_merges(mentions: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """``{local id: (id, name)}``: initialled person names merged into their bare form, when
+    the corpus writes that bare name with one set of middle initials only."""
+    person = mentions[(mentions["type"] == "PERSON") & mentions["entity"].notna()]
+    names = person.drop_duplicates("entity_id")[["entity_id", "entity"]].astype(str)
+    groups: dict[str, list[tuple[str, str, str]]] = {}
+    for eid, name in zip(names["entity_id"], names["entity"], strict=True):
+        words = name.split()
+        inner = [w for w in words[1:-1] if _INITIAL.fullmatch(w)]
+        bare = " ".join([words[0], *[w for w in words[1:-1] if not _INITIAL.fullmatch(w)],
+                         words[-1]]) if len(words) >= 3 else name
+        groups.setdefault(bare, []).append((eid, name, " ".join(inner)))
+    merges: dict[str, tuple[str, str]] = {}
+    for forms in groups.values():
+        initials = {i for _, _, i in forms if i}
+        if len(initials) != 1 or len(forms) < 2:
+            continue
+        # The bare form's own id when the corpus has it (a KB entity wins), else the first.
+        target = next(((e, n) for e, n, i in forms if not i), None)
+        if target is None:
+            continue
+        for eid, _name, inner in forms:
+            if inner and eid.startswith("local:"):
+                merges[eid] = target
+    return merges

@@ -1,0 +1,226 @@
+"""Entities a researcher can trust (issue 9 item 2): types, whole names, no glued punctuation,
+nationality adjectives apart from the people, city apart from region — on real lines (the
+AllSides and NewsWCL50 dumps, the sample, the lines quoted in the issue) with the real
+pipeline, and the corpus-level rules on mention tables."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from workbench import tables as contract
+from workbench.annotate.kb import load_kb
+from workbench.annotate.mentions import clean_name, doc_mentions, drop_initials
+from workbench.annotate.spans import trim_glued
+from workbench.annotate.surnames import initial_merges, link_surnames, majority_types
+
+
+@pytest.fixture(scope="module")
+def nlp(trained_model):
+    from workbench.annotate.models import choose_model
+    from workbench.annotate.pipeline import build_nlp
+
+    return build_nlp(choose_model(trained_model), load_kb())
+
+
+def mentions_of(nlp, text: str) -> list[dict]:
+    return doc_mentions(nlp(text), load_kb())
+
+
+def by_text(rows: list[dict]) -> dict[str, dict]:
+    return {r["text"]: r for r in rows}
+
+
+# ── whole names, no glued punctuation ─────────────────────────────────────────
+
+@pytest.mark.model
+def test_hyphenated_names_stay_whole(nlp):
+    # AllSides o2L6uMm4v51PeUyc; the second name is not in the knowledge base.
+    rows = mentions_of(nlp, 'benefit the American people," said MoveOn.org national '
+                            'spokeswoman Karine Jean-Pierre. Rep. Alexandria Ocasio-Cortez '
+                            'disagreed with her on Tuesday.')
+    names = {r["entity"] for r in rows if r["type"] == "PERSON"}
+    assert {"Karine Jean-Pierre", "Alexandria Ocasio-Cortez"} <= names
+    assert not names & {"Karine Jean", "Pierre", "Alexandria Ocasio", "Cortez"}
+
+
+@pytest.mark.parametrize("written, name", [
+    ("Sergey Lavrov(RUSSIAN", "Sergey Lavrov"), ("Tenn.)Josh Hawley", "Josh Hawley"),
+    ("Griner ―", "Griner"), ("“Navalny", "Navalny"), ("Viktor Orbán:", "Viktor Orbán"),
+    ("Tenn.", "Tenn."), ("U.S.", "U.S."), ("Donald Trump Jr.", "Donald Trump Jr."),
+    ("Washington, D.C.", "Washington, D.C."),
+])
+def test_glued_punctuation_is_cut_off(written, name):
+    lo, hi = trim_glued(written)
+    assert written[lo:hi] == name
+    assert clean_name(written) == name
+
+
+@pytest.mark.model
+def test_glued_spans_are_cut_in_the_rows_too(nlp):
+    text = ("Sergey Lavrov(RUSSIAN FOREIGN MINISTER) spoke first. Sen. (R-Tenn.)Josh Hawley "
+            "said the plan was weak. The U.S. player Brittney Griner ― jailed in February "
+            "― was freed.")
+    rows = mentions_of(nlp, text)
+    for r in rows:
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert not set(r["text"]) & set("()―")
+    people = {r["entity"] for r in rows if r["type"] == "PERSON"}
+    assert {"Sergey Lavrov", "Josh Hawley", "Brittney Griner"} <= people
+
+
+def test_middle_initials_are_dropped_for_the_lookup():
+    assert drop_initials("Antony J. Blinken") == "Antony Blinken"
+    assert drop_initials("George H. W. Bush") == "George Bush"
+    assert drop_initials("Joe Biden") == "Joe Biden"
+
+
+@pytest.mark.model
+def test_initialled_name_is_the_knowledge_base_person(nlp):
+    rows = mentions_of(nlp, "Secretary of State Antony J. Blinken met Antony Blinken's "
+                            "deputy, and Blinken said nothing.")
+    blinken = {r["entity_id"] for r in rows if "Blinken" in r["text"]}
+    assert blinken == {load_kb().lookup("Antony Blinken")[0].id}
+
+
+# ── types ─────────────────────────────────────────────────────────────────────
+
+@pytest.mark.model
+@pytest.mark.parametrize("text, name, kind", [
+    # AllSides 05Wgzo9Zs4gavrxQ, 1jweJJSeC6feAM0l, N7ySaqAmY6cHM5Fa; the issue's entities.
+    ("Several sources told Fox News that based on Wednesday's meeting, it appears Democrats "
+     "are leaning toward not participating.", "Fox News", "ORG"),
+    ("That, in turn, is at odds with NASA's findings that 2013 tied as the seventh warmest "
+     "year since 1880.", "NASA", "ORG"),
+    ("It might also station greater numbers of Iskander short range missiles and other "
+     "offensive weaponry in its Baltic enclave of Kaliningrad.", "Kaliningrad", "PLACE"),
+    ("Zelensky wrote on Twitter that the talks had failed.", "Twitter", "ORG"),
+    ("Fighting broke out again in Karabakh on Tuesday, officials in Yerevan said.",
+     "Karabakh", "PLACE"),
+    ("Fighting broke out again in Karabakh on Tuesday, officials in Yerevan said.",
+     "Yerevan", "PLACE"),
+])
+def test_platforms_outlets_and_places_are_never_people(nlp, text, name, kind):
+    rows = [r for r in mentions_of(nlp, text) if r["text"] == name]
+    assert rows and {r["type"] for r in rows} == {kind}
+
+
+@pytest.mark.model
+def test_own_words_say_organisation(nlp):
+    # Names the knowledge base does not know: the last word or an acronym says what they are.
+    rows = mentions_of(nlp, "Kyodo News reported it first, and JAXA confirmed it later.")
+    kinds = {r["entity"]: r["type"] for r in rows}
+    assert kinds.get("Kyodo News", "ORG") == "ORG" and kinds.get("JAXA", "ORG") == "ORG"
+    assert "PERSON" not in {kinds.get("Kyodo News"), kinds.get("JAXA")}
+
+
+@pytest.mark.model
+def test_dateline_in_capitals_links_to_kyiv(nlp):
+    rows = mentions_of(nlp, "KYIV, Ukraine (AP) — Russian forces shelled the city overnight, "
+                            "KIEV officials said.")
+    caps = [r for r in rows if r["text"] in ("KYIV", "KIEV")]
+    assert [(r["entity"], r["variant"]) for r in caps] == [("Kyiv", "kyiv"), ("Kyiv", "kiev")]
+
+
+@pytest.mark.model
+def test_another_first_name_is_another_person(nlp):
+    # AllSides BPcH2ZfSqlYNTzyx: Crystal Griner, not the KB's Brittney Griner.
+    rows = mentions_of(nlp, "Also shot were House aide Zack Barth, lobbyist Matt Mika and U.S. "
+                            "Capitol Police Officer Crystal Griner, who was assigned to protect "
+                            "Mr. Scalise. Griner was shot in the ankle.")
+    griner = {r["entity"] for r in rows if "Griner" in r["text"]}
+    assert griner == {"Crystal Griner"}
+
+
+# ── nationality adjectives, city and region ──────────────────────────────────
+
+@pytest.mark.model
+def test_adjective_counts_apart_from_the_people(nlp):
+    kb = load_kb()
+    rows = mentions_of(nlp, "Russian troops crossed the border. The Russians said nothing, "
+                            "and Ukrainians fled west while Ukrainian officials stayed.")
+    ids = [(r["text"], r["entity_id"]) for r in rows if r["type"] == "GROUP"]
+    assert ids == [("Russian", kb.lookup("Russian")[0].id),
+                   ("Russians", kb.lookup("Russians")[0].id),
+                   ("Ukrainians", kb.lookup("Ukrainians")[0].id),
+                   ("Ukrainian", kb.lookup("Ukrainian")[0].id)]
+    assert kb.lookup("Russian")[0].id != kb.lookup("Russians")[0].id
+
+
+@pytest.mark.model
+def test_city_unless_region_follows(nlp):
+    kb = load_kb()
+    city, region = kb.lookup("Kherson")[0].id, kb.lookup("Kherson region")[0].id
+    rows = mentions_of(nlp, "Russian troops left Kherson, the only regional capital they had "
+                            "taken. Fighting went on in the Kherson region and in the Donetsk "
+                            "and Luhansk regions.")
+    got = {r["text"]: r["entity_id"] for r in rows}
+    assert got["Kherson"] == city and got["Kherson region"] == region
+    assert got["Donetsk"] == kb.lookup("Donetsk region")[0].id
+    assert got["Luhansk"] == kb.lookup("Luhansk region")[0].id
+
+
+@pytest.mark.model
+def test_enumerated_regions_in_the_sample_are_the_oblasts(sample_annotations):
+    # "four claimed regions—Donetsk, Zaporizhzhia, Kherson, and Luhansk—" (sample 001/003).
+    m = sample_annotations.mentions
+    kb = load_kb()
+    for name in ("Donetsk", "Zaporizhzhia", "Kherson", "Luhansk"):
+        rows = m[m["text"] == name]
+        assert len(rows) >= 1, name
+        assert set(rows["entity_id"]) == {kb.lookup(f"{name} region")[0].id}, name
+
+
+# ── corpus-level rules ────────────────────────────────────────────────────────
+
+def row(article: str, text: str, kind: str, entity: str | None = None) -> dict:
+    entity = entity or text
+    return {"article_id": article, "sent_index": 0, "start": 0, "end": len(text), "text": text,
+            "label": {"PERSON": "PER", "ORG": "ORG", "PLACE": "LOC"}.get(kind, "MISC"),
+            "type": kind, "entity": entity,
+            "entity_id": "local:" + entity.lower().replace(" ", "-").replace(".", ""),
+            "variant": None, "affiliation": None, "source": "model"}
+
+
+def table(rows: list[dict]) -> pd.DataFrame:
+    return contract.conform(pd.DataFrame(rows), "mentions")
+
+
+def test_minority_person_takes_the_majority_type():
+    rows = ([row(f"a{i}", "Gazeta", "ORG") for i in range(5)]
+            + [row("b1", "Gazeta", "PERSON"), row("b2", "Gazeta", "PERSON")]
+            + [row(f"c{i}", "Jordan", "PERSON") for i in range(3)] + [row("c9", "Jordan", "PLACE")])
+    m = majority_types(table(rows))
+    assert set(m.loc[m["entity"] == "Gazeta", "type"]) == {"ORG"}
+    # A name mostly typed PERSON keeps its place mentions (the rule only un-makes people).
+    assert sorted(m.loc[m["entity"] == "Jordan", "type"]) == ["PERSON"] * 3 + ["PLACE"]
+
+
+def test_a_split_vote_changes_nothing():
+    rows = ([row("a1", "Wagner", "ORG"), row("a2", "Wagner", "PERSON"),
+             row("a3", "Wagner", "PLACE"), row("a4", "Wagner", "PERSON")])
+    m = majority_types(table(rows))
+    assert sorted(m["type"]) == ["ORG", "PERSON", "PERSON", "PLACE"]
+
+
+def test_one_set_of_initials_merges_into_the_bare_name():
+    rows = [row("a1", "Rand J. Paulsen", "PERSON"), row("a2", "Rand Paulsen", "PERSON"),
+            row("a3", "George W. Bush", "PERSON"), row("a4", "George H. W. Bush", "PERSON"),
+            row("a5", "George Bush", "PERSON")]
+    merges = initial_merges(table(rows))
+    assert merges == {"local:rand-j-paulsen": ("local:rand-paulsen", "Rand Paulsen")}
+    m, _ = link_surnames(table(rows), contract.empty("quotes"))
+    assert m["entity"].tolist() == ["Rand Paulsen", "Rand Paulsen", "George W. Bush",
+                                    "George H. W. Bush", "George Bush"]
+
+
+def test_a_surname_typed_other_is_linked_like_a_person():
+    rows = []
+    for i in range(6):
+        rows += [row(f"a{i}", "Joe Bidden", "PERSON"),
+                 {**row(f"a{i}", "Bidden", "PERSON"), "entity": "Joe Bidden",
+                  "entity_id": "local:joe-bidden"}]
+    rows.append(row("b1", "Bidden", "OTHER"))
+    m, _ = link_surnames(table(rows), contract.empty("quotes"))
+    alone = m[m["article_id"] == "b1"]
+    assert alone[["entity", "type"]].values.tolist() == [["Joe Bidden", "PERSON"]]
