@@ -24,6 +24,12 @@ _ABBREVIATION = re.compile(r"(?:\b(?:[A-Z]\.){2,}|\b(?:Jr|Sr|Inc|Co|Corp|Ltd|St|
 # Words a hard-wrapped line often breaks after, and a headline rarely ends with.
 _CONNECTIVES = frozenset("""a an and as at between but by for from in into is of on or that the
 to was were with""".split())
+# Lines that are no headline whatever their shape: a photo caption or credit in brackets
+# ("(Reuters photo: Yuri Gripas)", "… (Reuters/Jonathan Ernst)"), a time stamp ("Updated at
+# 10:04 a.m. ET", "7 years ago"), CNN's "Story highlights" box.
+_NOT_HEADLINE = re.compile(
+    r"^\(.*\)$|\([^()]*(?:/|\b[Pp]hoto\b)[^()]*\)$|^(?:Updated|Posted|Published|Last updated)\b"
+    r"|\bago$|^Story highlights\b")
 WRAP_MAX_CHARS = 100  # hard-wrapped text is wrapped at 60–80 characters, rarely more
 
 
@@ -51,14 +57,14 @@ def is_headline(lines: list[str], i: int, following: int) -> bool:
     """Whether ``lines[i]`` reads as a headline above the text that starts at ``following``."""
     line = lines[i].strip()
     n = count_words(line)
-    if not 1 <= n <= MAX_WORDS or _ends_sentence(line):
+    if not 3 <= n <= MAX_WORDS or _NOT_HEADLINE.search(line) or _starts_lower(line):
+        return False  # a label or a name ("Politics", "John Bacon"), a caption, a time stamp
+    if ends_sentence(line) and not _title_case(line):
         return False
     blank_after = following > i + 1
     nxt = lines[following].strip()
-    if not blank_after and nxt[:1].islower():
+    if not blank_after and _starts_lower(nxt):
         return False  # the sentence goes on on the next line
-    if n < 3 and not (blank_after and line[:1].isupper()):
-        return False  # a kicker or a label ("Politics", "By the numbers") without a break
     if blank_after:
         return True
     last = line.rsplit(" ", 1)[-1].casefold().strip(_CLOSERS)
@@ -69,11 +75,26 @@ def is_headline(lines: list[str], i: int, following: int) -> bool:
         return not (last in _CONNECTIVES and len(line) <= WRAP_MAX_CHARS
                     and len(nxt) <= WRAP_MAX_CHARS)
     # Hard-wrapped: a wrapped line breaks because the next word does not fit; a headline
-    # breaks where the next word would have fitted.
-    return len(line) + 1 + len(nxt.split(" ", 1)[0]) <= width
+    # breaks where the next word would have fitted, or runs past the width.
+    return len(line) + 1 + len(nxt.split(" ", 1)[0]) <= width or len(line) > width + 5
 
 
-def _ends_sentence(line: str) -> bool:
+def _starts_lower(line: str) -> bool:
+    # "iPhone sales…" starts a headline; "border crossing after…" continues a sentence.
+    return line[:1].islower() and not line[1:2].isupper()
+
+
+def _title_case(line: str) -> bool:
+    """Most words capitalised ("Judge Blocks Trump Administration's Asylum Policy. Here's
+    Why."): a headline even when it ends with a full stop; a sentence is not written so."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return len(words) >= 3 and not line.isupper() \
+        and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends a sentence, looking inside closing quotes and brackets ("… (VIDEOS)"
+    does not, "… said 'no.'" does; "?" and "!" end headlines too, "U.S." no sentence)."""
     core = line.rstrip(_CLOSERS + " ")
     if line.endswith(("?", "!")) or core.endswith(("?", "!")):
         return False
