@@ -17,7 +17,11 @@ last year's (news mostly look back)."""
 
 SLACK_DAYS = 3
 """A past event may carry a date this many days after the anchor (a story dated the day before
-it was filed, time zones), and a coming one a date this many days before it."""
+it was filed, time zones)."""
+
+AHEAD_SLACK_DAYS = 10
+"""A coming event ("will need Congress … March 1", filed March 10) may carry a date this many
+days before the anchor: a month-day that recent is this year's, not next year's."""
 
 
 def safe_date(year: int, month: int, day: int) -> date | None:
@@ -55,13 +59,13 @@ def month_day_near(month: int, day: int, anchor: date, way: str) -> date | None:
                if (d := safe_date(y, month, day)) is not None]
     if not options:
         return None
-    slack = timedelta(days=SLACK_DAYS)
-    if way == FUTURE:
-        return min((d for d in options if d >= anchor - slack), default=None)
+    # The present tense with a calendar date is a schedule ("payable Dec. 21", "the trial
+    # opens Oct. 5"): ahead, like the future.
+    if way in (FUTURE, PRESENT):
+        ahead = anchor - timedelta(days=AHEAD_SLACK_DAYS)
+        return min((d for d in options if d >= ahead), default=None)
     if way == PAST:
-        return max((d for d in options if d <= anchor + slack), default=None)
-    if way == PRESENT:
-        return min(options, key=lambda d: (abs((d - anchor).days), d > anchor))
+        return max((d for d in options if d <= anchor + timedelta(days=SLACK_DAYS)), default=None)
     ahead = [d for d in options if 0 <= (d - anchor).days <= FUTURE_DAYS]
     if ahead:
         return ahead[0]
@@ -79,10 +83,8 @@ def month_near(month: int, anchor: date, way: str, word: str = "") -> date:
         return this if month < anchor.month else earlier
     if word in ("next", "coming", "this coming", "the coming"):
         return this if month > anchor.month else later
-    if way == FUTURE:
+    if way in (FUTURE, PRESENT):  # "will hold talks in early March", "seeks a term in November"
         return this if month >= anchor.month else later
-    if way == PRESENT and 0 < (month - anchor.month) % 12 <= 3:
-        return this if month > anchor.month else later  # "the law takes effect in March"
     return this if month <= anchor.month else earlier
 
 

@@ -10,6 +10,7 @@ Returns ``"future"``, ``"past"``, ``"present"`` or ``""`` (no cue: the caller's 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from typing import Any
 
 FUTURE, PAST, PRESENT, NONE = "future", "past", "present", ""
@@ -24,54 +25,100 @@ _SPEECH = {"say", "tell", "announce", "report", "confirm", "write", "state", "ad
            "note", "insist", "argue", "explain", "reply", "respond", "warn", "acknowledge"}
 _AUX_DEPS = {"aux", "aux:pass", "auxpass", "cop"}
 _FUTURE_AUX = {"will", "'ll", "shall", "wo", "would", "ll"}
-_CLAUSE_DEPS = {"xcomp", "ccomp", "advcl", "acl", "acl:relcl", "relcl", "conj", "parataxis"}
+# Modals look ahead: "that could come as early as Wednesday", "may vote before the recess".
+_MODALS = {"could", "may", "might", "can", "should", "must", "ca"}
 
-# Words next to the expression that settle it whatever the verb says.
-_NEAR_AHEAD = re.compile(r"\b(?:ahead\s+of|upcoming|coming|scheduled\s+(?:for|on)|set\s+for|"
-                         r"slated\s+for|due\s+(?:on|in|by)|planned\s+for|expected\s+(?:on|in|by)|"
-                         r"starting|beginning|from\s+now)\s*$", re.IGNORECASE)
-_NEAR_BEFORE = re.compile(r"\b(?:since|ago|earlier|previous|past)\s*$", re.IGNORECASE)
+# Words just before the expression that settle it whatever the verb says (word tuples; the
+# expression's last words before it must be one of them).
+_TAIL_AHEAD = {tuple(w.split()) for w in (
+    "upcoming", "coming", "as early as", "as soon as", "scheduled for", "scheduled on", "set for",
+    "slated for", "due on", "due in", "due by", "planned for", "expected on", "expected in",
+    "expected by", "starting", "beginning", "next")}
+_TAIL_BEFORE = {("since",), ("ago",), ("earlier",), ("previous",), ("past",), ("last",)}
+# A deadline ("until at least Oct. 31", "by Friday") lies ahead unless its clause is past.
+_TAIL_DEADLINE = {tuple(w.split()) for w in (
+    "until", "till", "through", "by", "before", "until at least", "until at the earliest",
+    "by at least", "by the latest", "through at least", "before at least")}
+# "in the run-up to the March for Life rally Friday": up to five words may come in between.
+_LEAD_UP = [f" {w} " for w in ("ahead of", "run up to", "heading into", "leading up to",
+                               "in advance of", "in time for", "countdown to")]
+_TAIL_MAX = 4
 
-# Text-only fallback: the nearest cue before the expression in its sentence, else after it.
-_TEXT_CUE = re.compile(
-    r"(?P<fut>\b(?:will|shall|won't|wo\s+n't|would|going\s+to|due\s+to|scheduled\s+to|"
-    r"expected\s+to|set\s+to|slated\s+to|plans?\s+to|planning\s+to|intends?\s+to|poised\s+to|"
-    r"upcoming|ahead\s+of)\b|'ll\b)"
-    r"|(?P<past>\b(?:said|was|were|had|did|told|announced|reported|met|came|went|took|gave|"
-    r"made|held|began|left|won|lost|saw|found|got|sent|spoke|wrote|ago|"
-    r"(?!(?:need|feed|seed|speed|proceed|exceed|succeed|indeed|embed|bleed|breed)\b)"
-    r"[a-z]{3,}ed)\b)"
-    r"|(?P<pres>\b(?:is|are|am|says|begins|starts|opens|ends|takes|meets|has|have)\b)",
-    re.IGNORECASE)
+# Text-only fallback: the nearest cue word before the expression in its sentence, else after it.
+_WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
+_FUT_WORDS = {"will", "shall", "won't", "won’t", "would", "upcoming", "tomorrow"}
+_FUT_BEFORE_TO = {"going", "due", "scheduled", "expected", "set", "slated", "plan", "plans",
+                  "planning", "intend", "intends", "poised", "likely"}
+_PAST_WORDS = {"said", "was", "were", "had", "did", "told", "announced", "reported", "met",
+               "came", "went", "took", "gave", "made", "held", "began", "left", "won", "lost",
+               "saw", "found", "got", "sent", "spoke", "wrote", "ago", "yesterday", "wasn't",
+               "weren't", "didn't", "hadn't"}
+_NOT_PAST = {"need", "feed", "seed", "speed", "proceed", "exceed", "succeed", "indeed", "embed",
+             "bleed", "breed", "red", "bed", "shed", "wed", "led", "fled", "bred"}
+_PRES_WORDS = {"is", "are", "am", "says", "begins", "starts", "opens", "ends", "takes", "meets",
+               "has", "have", "isn't", "aren't"}
 _SENT_END = re.compile(r"[.!?;]\s+(?=[A-Z\"“‘'(])|\n")
 
 
-def direction(text: str, start: int, end: int, doc: Any = None) -> str:
-    """Whether the expression at ``text[start:end]`` points ahead of or before publication."""
-    before = text[max(0, start - 40):start]
-    if _NEAR_AHEAD.search(before):
+def direction(text: str, start: int, end: int, doc: Any = None, reach: int = 1,
+              breaks: list[int] | None = None) -> str:
+    """Whether the expression at ``text[start:end]`` points ahead of or before publication.
+
+    ``reach``: through how many words (nouns) between the expression and its verb a present
+    tense still counts — 1 for weekdays ("the attack on Monday is investigated" says nothing
+    of when), 2 for months ("seeks a second term in November"). ``breaks``: the text's
+    ``sentence_breaks``, when many expressions of one long text are read."""
+    words = [w.lower() for w in _WORD.findall(text, max(0, start - 60), start)]
+    tails = _tails(words)
+    if any(t in _TAIL_AHEAD for t in tails) or _lead_up(words):
         return FUTURE
-    if _NEAR_BEFORE.search(before):
+    if any(t in _TAIL_BEFORE for t in tails):
         return PAST
-    if doc is not None:
-        found = _doc_direction(doc, start, end)
-        if found is not None:
-            return found
-    return _text_direction(text, start, end)
+    found = _doc_direction(doc, start, end, reach) if doc is not None else None
+    tense, own = found if found is not None else (_text_direction(text, start, end, breaks), True)
+    if any(t in _TAIL_DEADLINE for t in tails):  # "now delayed until at least Oct. 31"
+        return PAST if tense == PAST and own else FUTURE
+    return tense
 
 
-def _doc_direction(doc: Any, start: int, end: int) -> str | None:
+def _tails(words: list[str]) -> list[tuple[str, ...]]:
+    return [tuple(words[-k:]) for k in range(1, min(_TAIL_MAX, len(words)) + 1)]
+
+
+def _lead_up(words: list[str]) -> bool:
+    recent = " " + " ".join(words[-9:]) + " "
+    for cue in _LEAD_UP:
+        at = recent.rfind(cue)
+        if at >= 0 and recent.count(" ", at + len(cue)) <= 5:  # at most five words in between
+            return True
+    return False
+
+
+def _doc_direction(doc: Any, start: int, end: int, reach: int) -> tuple[str, bool] | None:
+    """The tense of the nearest clause above the expression that has one, and whether it was
+    the expression's own clause; None when the expression is not a span of ``doc``."""
     span = doc.char_span(start, end, alignment_mode="expand")
     if span is None or not len(span):
         return None
-    tok = span.root
-    for _ in range(12):  # up to the clause that holds the expression
-        if _is_clause_head(tok) or tok.head is tok:
+    possessive = span.end < len(doc) and doc[span.end].tag_ == "POS"
+    tok, hops, own = span.root, 0, True
+    for _ in range(16):
+        if _is_clause_head(tok):
+            tense = _clause_tense(tok, depth=0)
+            if tense != NONE:
+                # Through nouns ("Thursday's strikes are emblematic") the present says little
+                # about when; through a chain of them ("the expiration on March 27 of the
+                # measure") neither does the past.
+                if tense == PRESENT and (hops > reach or possessive):
+                    return NONE, own
+                if tense == PAST and hops > 2:
+                    return NONE, own
+                return tense, own
+            own = False  # a participle ("done", "delayed"): the clause above decides
+        if tok.head is tok:
             break
-        tok = tok.head
-    if not _is_clause_head(tok):
-        return None
-    return _clause_tense(tok, depth=0)
+        tok, hops = tok.head, hops + 1
+    return NONE, own
 
 
 def _is_clause_head(tok: Any) -> bool:
@@ -83,42 +130,72 @@ def _clause_tense(verb: Any, depth: int) -> str:
     auxes = [c for c in verb.children if c.dep_ in _AUX_DEPS]
     if any(a.lower_ in _FUTURE_AUX or a.lemma_.lower() in _FUTURE_AUX for a in auxes):
         return FUTURE
+    perfect = any(a.lemma_.lower() == "have" for a in auxes) and verb.tag_ == "VBN"
+    if not perfect and any(a.lower_ in _MODALS for a in auxes):
+        return FUTURE
     if lemma in _AHEAD and (auxes or verb.tag_ == "JJ"):
         return FUTURE  # "talks are set for Thursday", "the vote is due Friday"
     # "is going to sign": the progressive of "go" followed by an infinitive.
     if lemma == "go" and verb.tag_ == "VBG" and any(c.dep_ == "xcomp" for c in verb.children):
         return FUTURE
-    if verb.dep_ == "xcomp" and depth < 3 and verb.head is not verb:
+    # An infinitive or a bare participle ("Speaking to reporters Friday, Trump said") takes the
+    # time of the clause it hangs on.
+    bare_participle = verb.tag_ == "VBG" and not auxes and verb.dep_ in ("advcl", "acl", "xcomp")
+    if (verb.dep_ == "xcomp" or bare_participle) and depth < 3 and verb.head is not verb:
         head = verb.head
         if head.lemma_.lower() in _AHEAD:
             return FUTURE  # "is expected to meet on Wednesday"
         return _clause_tense(head, depth + 1)
     if any("Past" in a.morph.get("Tense") or a.tag_ == "VBD" for a in auxes):
         return PAST
-    if any(a.lemma_.lower() == "have" for a in auxes) and verb.tag_ == "VBN":
+    if perfect:
         return PAST  # present perfect: "has met on Monday"
-    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and not auxes and verb.dep_ in
-                              ("ROOT", "root", "conj", "ccomp", "advcl", "parataxis")):
-        return PAST
+    if verb.tag_ == "VBD" or (verb.tag_ == "VBN" and not auxes and verb.dep_ in ("ROOT", "root")):
+        return PAST  # (a headline's "Talks held Monday")
+    if verb.tag_ == "VB" and (verb.dep_ in ("ROOT", "root") or verb.head.lemma_ == "let"):
+        return FUTURE  # an imperative: "Let's cement it this Wednesday"
     if verb.tag_ == "MD":
         return FUTURE if verb.lower_ in _FUTURE_AUX else PRESENT
-    if verb.tag_ in ("VBZ", "VBP", "VB", "VBG") or auxes:
+    # Only a finite present counts: a bare "speech" or "hitherto" at the top of a bad parse
+    # gives no tense (the clause above, or the default, decides).
+    if verb.tag_ in ("VBZ", "VBP") or any(a.tag_ in ("VBZ", "VBP") for a in auxes):
         if lemma in _SPEECH and not auxes:
             return PAST  # "Putin says on Monday": narrative present
         return PRESENT
     return NONE
 
 
-def _text_direction(text: str, start: int, end: int) -> str:
-    lo = 0
-    for m in _SENT_END.finditer(text, max(0, start - 400), start):
-        lo = m.end()
-    hi_m = _SENT_END.search(text, end, end + 400)
-    hi = hi_m.start() if hi_m else min(len(text), end + 400)
-    cues = [(m.start(), m) for m in _TEXT_CUE.finditer(text, lo, hi)
-            if m.end() <= start or m.start() >= end]
-    before = [m for pos, m in cues if pos < start]
-    after = [m for pos, m in cues if pos >= end]
-    for m in ([before[-1]] if before else []) + after[:1]:
-        return FUTURE if m.group("fut") else PAST if m.group("past") else PRESENT
+def sentence_breaks(text: str) -> list[int]:
+    """Offsets where a sentence of ``text`` ends (for the text-only reading)."""
+    return [m.start() for m in _SENT_END.finditer(text)]
+
+
+def _text_direction(text: str, start: int, end: int, breaks: list[int] | None) -> str:
+    if breaks is None:
+        breaks = [m.start() for m in _SENT_END.finditer(text, max(0, start - 250), end + 250)]
+    i = bisect_left(breaks, start)
+    lo = max(breaks[i - 1] + 1 if i else 0, start - 250)
+    j = bisect_left(breaks, end)
+    hi = min(breaks[j] if j < len(breaks) else len(text), end + 250)
+    before = [w.lower() for w in _WORD.findall(text, lo, start)]
+    for k in range(len(before) - 1, -1, -1):
+        if (found := _word_tense(before, k)) is not None:
+            return found
+    after = [w.lower() for w in _WORD.findall(text, end, hi)]
+    for k in range(len(after)):
+        if (found := _word_tense(after, k)) is not None:
+            return found
     return NONE
+
+
+def _word_tense(words: list[str], i: int) -> str | None:
+    w = words[i]
+    if w in _FUT_WORDS or w.endswith(("'ll", "’ll")) or (
+            w in _FUT_BEFORE_TO and i + 1 < len(words) and words[i + 1] == "to") or (
+            w == "ahead" and i + 1 < len(words) and words[i + 1] == "of"):
+        return FUTURE
+    if w in _PAST_WORDS or (len(w) > 4 and w.endswith("ed") and w not in _NOT_PAST):
+        return PAST
+    if w in _PRES_WORDS:
+        return PRESENT
+    return None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -38,7 +38,7 @@ from workbench.date_calendar import (
     shift_months,
     weekday_near,
 )
-from workbench.date_cues import direction
+from workbench.date_cues import direction, sentence_breaks
 
 __all__ = ["FUTURE_DAYS", "DateExpr", "as_datetime", "find_dates", "infer_published"]
 
@@ -91,13 +91,18 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("month_dir", re.compile(rf"\b{_DIR}\s+{_MONTH}(?!\w|\.\d|\s+\d)")),
     ("month", re.compile(rf"\b(?:{_PREP}\s+|(?i:mid)-){_MONTH}(?!\w|\.\d|\s+\d)")),
+    # "the November elections", "a November surprise" (not "the March for Life").
+    ("month_attr", re.compile(rf"\b(?i:the|a|an)\s+{_MONTH}\s+(?!(?:for|of|to|and|or|is|was|has|"
+                              rf"had|that|which|who|will|said|says|in|on|at|by)\b)(?=[a-z]{{3}})")),
     ("year", re.compile(rf"\b(?P<prep>(?i:in|since|until|by|during|from|of|early|late|mid-?))\s+"
                         rf"{_YEAR}\b(?![\w-]|\s*(?:%|dollars|people|troops|km))")),
-    ("bare_year", re.compile(rf"(?<![\w$€£#.,/:–-])(?P<year>(?:19[5-9]|20[0-3])\d)(?![\w–-]|,\d|"
+    ("bare_year", re.compile(rf"(?<![\w$€£#.,/:–-])(?P<year>(?:19\d|20[0-3])\d)(?![\w–-]|,\d|"
                              rf"\.\d|\s*(?:%|(?i:percent|per\s+cent))|\s+(?i:{_COUNT_NOUN})\b)")),
     ("relative", re.compile(r"(?<!USA )\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|"
                             r"(?:the\s+)?day\s+after\s+tomorrow|yesterday|today|tomorrow|"
                             r"tonight)\b", re.IGNORECASE)),
+    ("unit_edge", re.compile(r"\b(?:the\s+)?(?:end|start|beginning|middle|rest)\s+of\s+the\s+"
+                             r"(?P<unit>month|year)\b", re.IGNORECASE)),
     ("relative_unit", re.compile(
         r"\b(?:(?P<edge>early|earlier|late|later|mid-|the\s+end\s+of|end\s+of|the\s+start\s+of|"
         r"the\s+beginning\s+of|the\s+middle\s+of|the\s+rest\s+of)\s*)?"
@@ -113,6 +118,11 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
                                 r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)\b(?![\w-]|\s+(?!(?:and|or|"
                                 r"at|to|when|in|after|before)\b)[A-Za-z])")),
 ]
+
+_NAMED_DAY = re.compile(r"\b(?:Super|Black|Cyber|Good|Easter|Ash|Palm|Bloody|Giving|Fat|Holy|"
+                        r"Maundy|Shrove|Whit|News)\s+$")
+_NINE_ELEVEN = re.compile(r",?\s+(?:terror(?:ist)?\s+)?(?:attacks?|hijack|terror)", re.IGNORECASE)
+_RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNORECASE)
 
 # The kinds infer_published reads (the later kinds must not change a loaded corpus's dates).
 _PUBLISH_KINDS = {"iso", "month_day", "day_month", "month_year", "month", "year", "relative",
@@ -145,17 +155,38 @@ def find_dates(text: str, anchor: date | None = None, *, today: date | None = No
     today = today or date.today()
     found: list[DateExpr] = []
     covered = bytearray(len(text) + 1)  # characters an earlier, more specific pattern took
+    breaks: list[list[int]] = []  # the sentence breaks, found once when first needed
     for kind, pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(covered[m.start():m.end()]):
                 continue
-            def cue(m: re.Match[str] = m) -> str:
-                return direction(text, m.start(), m.end(), doc)
+            reach = 1 if kind in ("weekday", "day_shift") else 2
+
+            def cue(m: re.Match[str] = m, reach: int = reach) -> str:
+                if doc is None and not breaks:
+                    breaks.append(sentence_breaks(text))
+                return direction(text, m.start(), m.end(), doc, reach,
+                                 breaks[0] if breaks else None)
             expr = _resolve(kind, m, anchor, today, cue)
             if expr is not None:
                 found.append(expr)
                 covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
-    return sorted(found, key=lambda d: d.start)
+    return _ranges(text, sorted(found, key=lambda d: d.start))
+
+
+def _ranges(text: str, found: list[DateExpr]) -> list[DateExpr]:
+    # "from August to December 2015": the first end of a range takes the year of the second.
+    for i in range(len(found) - 1):
+        a, b = found[i], found[i + 1]
+        if (a.year_stated or a.date is None or b.date is None or not b.year_stated
+                or a.kind not in ("month", "month_day", "day_month")
+                or b.kind not in ("month_year", "month_day", "day_month")
+                or not _RANGE.fullmatch(text, a.end, b.start)):
+            continue
+        year = b.date.year - (1 if (a.date.month, a.date.day) > (b.date.month, b.date.day) else 0)
+        if (d := safe_date(year, a.date.month, a.date.day)) is not None:
+            found[i] = replace(a, date=d)
+    return found
 
 
 def infer_published(text: str, *, today: date | None = None,
@@ -222,7 +253,9 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
     if kind == "month_year":
         d = safe_date(int(g["year"]), _month(g), 1)
         return DateExpr(*span, text, d, "month", year_stated=True, kind=kind) if d else None
-    if kind in ("month", "month_dir"):
+    if kind in ("month", "month_dir", "month_attr"):
+        if g["month"] == "May" and re.match(r"['’]s\b", m.string[m.end():m.end() + 3]):
+            return None  # "because of May's impending departure": Theresa May
         word = " ".join((g.get("dir") or "").lower().split())
         d = month_near(_month(g), anchor, "" if word else cue(), word) if anchor else None
         return DateExpr(*span, text, d, "month", kind=kind)
@@ -230,6 +263,8 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
         return DateExpr(*span, text, date(int(g["year"]), 1, 1), "year", year_stated=True,
                         kind=kind)
     if kind == "relative":
+        if text.isupper():
+            return None  # "TODAY's Jayne O'Donnell", "USA TODAY": the show and the paper
         rel = " ".join(g["rel"].lower().split()).removeprefix("the ")
         shift = {"yesterday": -1, "today": 0, "tonight": 0, "tomorrow": 1,
                  "day before yesterday": -2, "day after tomorrow": 2}[rel]
@@ -237,9 +272,16 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
         return DateExpr(*span, text, d, "day", kind=kind)
     if kind == "relative_unit":
         return _relative_unit(m, anchor)
+    if kind == "unit_edge":  # "until the end of the year": this one
+        unit = g["unit"].lower()
+        d = (shift_months(anchor, 0) if unit == "month" else date(anchor.year, 1, 1)) \
+            if anchor else None
+        return DateExpr(*span, text, d, unit, kind=kind)
     if kind == "ago":
         return _ago(m, anchor)
     if kind in ("weekday", "day_shift"):
+        if _NAMED_DAY.search(m.string, max(0, m.start() - 12), m.start()) and not g.get("dir"):
+            return None  # "Super Tuesday", "Fox News Sunday": a named day or a show
         word = " ".join((g.get("dir") or "").lower().split())
         d = None
         if anchor:
@@ -279,6 +321,8 @@ def _calendar_day(kind: str, m: re.Match[str], anchor: date | None, today: date,
         if d is not None:
             return DateExpr(*span, text, d, "day", weekday_pinned=True, kind=kind,
                             month_day=(month, day), weekday=weekday)
+    if anchor and (month, day) == (9, 11) and _NINE_ELEVEN.match(m.string, m.end()):
+        return DateExpr(*span, text, date(2001, 9, 11), "day", month_day=(month, day), kind=kind)
     d = month_day_near(month, day, anchor, cue()) if anchor else None
     return DateExpr(*span, text, d, "day", month_day=(month, day), weekday=weekday, kind=kind)
 
