@@ -13,6 +13,7 @@ import contextlib
 import html
 import json
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -27,6 +28,7 @@ from workbench.report.index import write_index
 from workbench.report.kernels import KernelPool
 from workbench.report.params import RUN_OPTIONS, check, check_against_corpus, declared
 from workbench.report.provenance import footer, provenance
+from workbench.report.staging import staging_folder, swap_in
 
 NOTEBOOK_DIR = resources.path("notebooks")  # the packaged notebooks (the repository's, editable)
 EXECUTION_TIMEOUT = 3600  # seconds per cell: a 100k-article cold annotation takes long
@@ -213,39 +215,47 @@ def _render_variants(run: _Run, out: Path, checked: list[tuple[Variant, dict[str
              "seconds": sum(r.seconds or 0 for r in v.runs),
              "summary": f"{len(v.runs) - len(v.failed)} of {len(v.runs)} reports rendered"}
             for v, (variant, _) in zip(result.variants, checked)]
-    _write_index(result.index, run, "Report variants", rows)
-    _write_json(result.manifest, {**run.provenance, "variants": [
+    stage = staging_folder(out)
+    _write_index(stage / "index.html", run, "Report variants", rows)
+    _write_json(stage / "manifest.json", {**run.provenance, "variants": [
         {"name": variant.name, "folder": v.out.name, "parameters": params,
          "failed": [r.name for r in v.failed]}
         for v, (variant, params) in zip(result.variants, checked)]})
+    swap_in(stage, out)
     return result
 
 
 def _render(run: _Run, out: Path, params: dict[str, Any], title: str) -> ReportResult:
-    (out / "executed").mkdir(parents=True, exist_ok=True)
+    # Everything is written into a hidden staging folder and swapped in at the end, so a run
+    # killed half-way leaves the previous run's folder whole, never a mix of the two.
+    stage = staging_folder(out)
+    (stage / "executed").mkdir(parents=True)
     prov = {**run.provenance, "parameters": params}
     foot = footer(prov)
 
     def one(name: str) -> NotebookRun:
-        return _render_one(run, name, out, {**params, **run.fixed}, foot)
+        return _render_one(run, name, stage, {**params, **run.fixed}, foot)
 
     names = list(run.notebooks)
     pool = ThreadPoolExecutor(max_workers=max(1, run.jobs or len(names)))
     try:
         runs = list(pool.map(one, names))
     except BaseException:
-        # Ctrl-C: stop the kernels so their threads end now, not when the notebooks would.
+        # Ctrl-C: stop the kernels so their threads end now (nbclient notices a dead kernel
+        # within a second), not when the notebooks would.
         run.kernels.close()
         pool.shutdown(wait=False, cancel_futures=True)
+        shutil.rmtree(stage, ignore_errors=True)
         raise
     pool.shutdown()
     result = ReportResult(out=out, index=out / "index.html", manifest=out / "manifest.json",
                           runs=runs)
-    _write_index(result.index, run, title, [
+    _write_index(stage / "index.html", run, title, [
         {"href": r.html, "title": r.title, "status": r.status, "seconds": r.seconds,
          "summary": r.summary} for r in runs], params)
-    _write_json(result.manifest, {**prov, "notebooks": [asdict(r) for r in runs],
-                                  "problems": run.ann.problems})
+    _write_json(stage / "manifest.json", {**prov, "notebooks": [asdict(r) for r in runs],
+                                          "problems": run.ann.problems})
+    swap_in(stage, out)
     return result
 
 
@@ -267,6 +277,8 @@ def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
     finally:
         run.kernels.release(km)
     result.seconds = round(time.perf_counter() - started, 2)
+    if run.kernels.closed:  # the run was interrupted: nothing more to write
+        return result
     html_path = out / f"{name}.html"
     try:
         # The notebook opens with its own heading; the page title comes from its metadata.
