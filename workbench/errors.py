@@ -12,7 +12,9 @@ catches ValueError keeps working.
     ├── CorpusError    the corpus as a whole cannot be read (missing path, nothing to load)
     ├── FieldError     a dataset field mapping names an unknown field
     ├── DecodeError    bytes that are not text in any recognisable encoding
+    ├── LimitError     a file or record over one of the loader's size limits
     ├── KBError        a knowledge-base file that is missing or invalid
+    ├── LexiconError   a phrase-lexicon file that is missing or invalid
     ├── AnnotateError  a model that is not installed, an unreadable cache…
     ├── ReportError    bad report parameters, a missing notebook, an unreadable config…
     └── UsageError     a command-line argument that makes no sense (``--limit -5``)
@@ -26,6 +28,8 @@ __all__ = [
     "DecodeError",
     "FieldError",
     "KBError",
+    "LexiconError",
+    "LimitError",
     "ReportError",
     "UsageError",
     "WorkbenchError",
@@ -51,6 +55,15 @@ class FieldError(WorkbenchError):
 
 class DecodeError(WorkbenchError):
     """The bytes are not text in any encoding we can recognise."""
+
+
+class LimitError(WorkbenchError):
+    """A file or record is over one of the loader's limits (``workbench.read.limits``)."""
+
+
+class LexiconError(WorkbenchError):
+    """A lexicon file is missing or invalid; the message names the file, the line and the
+    problem."""
 
 
 class KBError(WorkbenchError):

@@ -17,6 +17,8 @@ from typing import Any
 
 import yaml
 
+from workbench.errors import LexiconError
+
 # Token attributes the tokenizer alone sets; the others need a trained pipeline, and the
 # lexicon is matched on a tokenizer-only pipeline (fast, and independent of the model).
 TOKEN_ATTRS = frozenset("""ORTH TEXT LOWER NORM LENGTH IS_ALPHA IS_ASCII IS_DIGIT IS_LOWER
@@ -25,11 +27,6 @@ IS_CURRENCY LIKE_NUM LIKE_EMAIL LIKE_URL SHAPE PREFIX SUFFIX OP""".split())
 _NEEDS_MODEL = frozenset("LEMMA POS TAG DEP MORPH ENT_TYPE ENT_IOB ENT_ID ENT_KB_ID SENT_START "
                          "IS_SENT_START".split())
 _FRAME_FIELDS = {"name", "description", "phrases", "patterns", "exclude", "notes"}
-
-
-class LexiconError(ValueError):
-    """A lexicon file is missing or invalid; the message names the file, the line and the
-    problem."""
 
 
 @dataclass(frozen=True)

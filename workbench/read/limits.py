@@ -8,6 +8,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+# Defined with the other input errors; importable here, as before.
+from workbench.errors import LimitError  # noqa: F401
+
 MB = 1024 * 1024
 
 
@@ -38,6 +41,3 @@ class Limits:
 
 RATIO_CHECK_AFTER = 4 * MB
 
-
-class LimitError(ValueError):
-    """A file or record is over one of the :class:`Limits`."""
