@@ -224,3 +224,26 @@ def test_a_surname_typed_other_is_linked_like_a_person():
     m, _ = link_surnames(table(rows), contract.empty("quotes"))
     alone = m[m["article_id"] == "b1"]
     assert alone[["entity", "type"]].values.tolist() == [["Joe Bidden", "PERSON"]]
+
+
+def test_a_surname_typed_place_is_linked_across_the_corpus():
+    # The CoNLL model types "Flynn", "Comey", "Sondland" LOC in a third of AllSides articles.
+    rows = []
+    for i in range(6):
+        rows += [row(f"a{i}", "Michael Flynn", "PERSON"),
+                 {**row(f"a{i}", "Flynn", "PERSON"), "entity": "Michael Flynn",
+                  "entity_id": "local:michael-flynn"}]
+    rows += [row("b1", "Flynn", "PLACE"), row("b2", "Flynn", "ORG")]
+    m, _ = link_surnames(table(rows), contract.empty("quotes"))
+    alone = m[m["article_id"].isin(["b1", "b2"])]
+    assert alone[["entity", "type"]].values.tolist() == [["Michael Flynn", "PERSON"]] * 2
+
+
+@pytest.mark.model
+def test_a_surname_the_model_calls_a_place_is_the_person_named_before(nlp):
+    # AllSides 8d461cd3ae37ab5a-like prose: the surname alone after the full name.
+    rows = mentions_of(nlp, "Former national security adviser Michael Flynn pleaded guilty on "
+                            "Friday. Flynn admitted lying to the FBI, and Flynn is cooperating.")
+    flynn = [r for r in rows if "Flynn" in r["text"]]
+    assert len(flynn) == 3
+    assert {(r["entity"], r["type"]) for r in flynn} == {("Michael Flynn", "PERSON")}

@@ -10,8 +10,9 @@ the spaCy pipeline (the ``workbench_kb`` ruler and the ``workbench_entities`` co
    ``local:`` id made from it; a one-word person name that ends a longer person name in the same
    article ("Posacki" after "Marcin Posacki") is that person (and, across the corpus, see
    ``surnames.py``).
-   A one-word name the model typed OTHER ("Biden" as MISC) that ends a person's name in the
-   article is that person too.
+   A one-word name the model typed OTHER, ORG or PLACE ("Biden" as MISC, "Flynn" as LOC) that
+   ends a person's name in the article is that person too (a knowledge-base place or
+   organisation, "Washington", is never relinked).
 4. Junk never becomes an entity: a statistical entity with no proper noun in it ("Immediately",
    "Therefore", "Experts"), a lone generic word ("Justice" from "Minister of Justice") or site
    chrome word ("Photo", "Select", if cleaning let one through), numbers, dates and one-letter
@@ -70,6 +71,9 @@ photo photos image video caption
 _NOT_NAMES = GENERIC_WORDS | CHROME_LINES
 _POSSESSIVE = re.compile(r"(?:['’]s|['’])$")
 _INITIAL = re.compile(r"[A-Z]\.?")
+# A one-word name the model typed any of these ("Flynn" as LOC after "Michael Flynn") can be a
+# surname; groups and events never are.
+_SURNAME_TYPES = ("PERSON", "OTHER", "ORG", "PLACE")
 
 
 def sentence_starts(doc: Any) -> list[int]:
@@ -259,7 +263,7 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
     named = {r["entity_id"] for r in rows
              if not r["entity_id"].startswith("local:") and " " in r["text"]}
     for r in rows:
-        if r["type"] not in ("PERSON", "OTHER") or " " in r["text"]:
+        if r["type"] not in _SURNAME_TYPES or " " in r["text"]:
             continue
         hit = full.get(r["entity"]) if " " not in r["entity"] else None
         if r["entity_id"].startswith("local:") and hit:

@@ -17,7 +17,8 @@ Two more corpus-level rules run first, on the same evidence-only footing (:func:
 - Middle initials: "Antony J. Blinken" and "Antony Blinken" (local ids) are one person when the
   corpus writes that name with one set of initials only; "George W. Bush" and "George H. W.
   Bush" both present keep the initialled forms apart (the bare form stays as written).
-A one-word name the model typed OTHER ("Biden" as MISC) is linked like a person's surname.
+A one-word ``local:`` name the model typed OTHER, ORG or PLACE ("Biden" as MISC, "Flynn" as LOC)
+is linked like a person's surname (knowledge-base places and organisations never are).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pandas as pd
 _POSSESSIVE = re.compile(r"['’]s?$")
 _INITIAL = re.compile(r"[A-Z]\.?")
 MAJORITY = 0.5
+SURNAME_TYPES = ["PERSON", "OTHER", "ORG", "PLACE"]
 SHARE = 0.9
 MIN_ARTICLES = 5
 
@@ -60,8 +62,8 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
                     .reset_index())
     counts["share"] = counts["articles"] / counts.groupby("last")["articles"].transform("sum")
     best = counts[(counts["share"] >= SHARE) & (counts["articles"] >= MIN_ARTICLES)]
-    # The surname alone, typed PERSON or (by the model's mistake) OTHER.
-    loose = mentions[mentions["type"].isin(["PERSON", "OTHER"]) & mentions["entity"].notna()]
+    # The surname alone, typed PERSON or (by the model's mistake) OTHER, ORG or PLACE.
+    loose = mentions[mentions["type"].isin(SURNAME_TYPES) & mentions["entity"].notna()]
     one_word = pd.Series([" " not in str(e) for e in loose["entity"]], index=loose.index,
                          dtype=bool)
     single = loose[one_word & loose["entity_id"].astype(str).str.startswith("local:")]
@@ -82,7 +84,7 @@ def link_surnames(mentions: pd.DataFrame, quotes: pd.DataFrame
     by_id = links.set_index("from_id")
     mentions = mentions.copy()
     hit = (mentions["entity_id"].isin(by_id.index)
-           & mentions["type"].isin(["PERSON", "OTHER"])).fillna(False).astype(bool)
+           & mentions["type"].isin(SURNAME_TYPES)).fillna(False).astype(bool)
     target = mentions.loc[hit, "entity_id"]
     for col in ("entity_id", "entity", "affiliation"):
         mentions.loc[hit, col] = target.map(by_id[col]).to_numpy()
