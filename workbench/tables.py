@@ -64,6 +64,13 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("n_words", INT, "Words in `text`."),
         Column("duplicate_of", STR, "`article_id` of the copy this one near-duplicates, or "
                "missing; count a story once by dropping rows where it is set."),
+        Column("boilerplate", STR, "Paragraphs (lines) of `text` that its outlet repeats across "
+               "many of its stories — background blocks, 'X contributed to this report', promos, "
+               "newsletter pitches, bylines, bios (`corpus/boilerplate.py`) — as JSON "
+               "`[[start, end, articles, key], …]`: character span in `text`, how many of the "
+               "outlet's stories carry it, and an id shared by its copies; missing when none. "
+               "Analyses leave these spans out unless `include_boilerplate=True`."),
+        Column("boilerplate_words", INT, "Words of `text` inside the `boilerplate` spans."),
         Column("warnings", STR, "Problems found with this article, `; `-separated, or missing."),
     ),
     "mentions": (

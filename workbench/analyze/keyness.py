@@ -24,7 +24,7 @@ import numpy as np
 import pandas as pd
 
 from .adequacy import MIN_GROUP_TOKENS, thin_groups
-from .select import add_note, group_column, grouped
+from .select import add_note, analysis_texts, group_column, grouped
 from .tokens import terms
 
 KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
@@ -32,12 +32,13 @@ KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
 
 def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
                 ngram: tuple[int, int] = (1, 2)) -> pd.DataFrame:
-    """Term counts per group from ``articles.text`` (tokenised as described in
+    """Term counts per group from ``articles.text`` less its boilerplate (see
+    :func:`~workbench.analyze.select.select_articles`; tokenised as described in
     :mod:`workbench.analyze.tokens`; ``ngram=(1, 2)`` counts words and two-word phrases such as
     ``kiev regime`` together).  Columns: group, term, count."""
     labels = group_column(articles, by).to_numpy()
     per_group: dict[str, Counter[str]] = {}
-    for label, text in zip(labels, articles["text"].astype("string").fillna("")):
+    for label, text in zip(labels, analysis_texts(articles)):  # boilerplate left out
         per_group.setdefault(label, Counter()).update(terms(text, ngram))
     rows = [(g, t, n) for g, c in per_group.items() for t, n in c.items()]
     return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count"]), by, "words")

@@ -10,7 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
 import pandas as pd
+
+from workbench.corpus.boilerplate import parse_spans
+
+from .tokens import without_spans
 
 UNKNOWN = "(unknown)"
 
@@ -54,6 +59,7 @@ def select_articles(
     date_to: str | pd.Timestamp | None = None,
     count_duplicates_once: bool = True,
     keep_undated: bool = True,
+    include_boilerplate: bool = False,
 ) -> pd.DataFrame:
     """The articles to analyse.
 
@@ -61,8 +67,10 @@ def select_articles(
     matches missing values).  ``date_from`` / ``date_to`` are inclusive days; a date range
     excludes undated articles, since they cannot be placed in it.  ``count_duplicates_once``
     drops near-duplicates whose original is also selected, so a story counts once (a copy whose
-    original was filtered out stands in for it).  Every exclusion is described in
-    ``result.attrs["notes"]``.
+    original was filtered out stands in for it).  Paragraphs an outlet repeats across its
+    articles (the ``boilerplate`` column) are left out of every analysis of the selection —
+    mentions, quotes and dates inside them, and their words — unless ``include_boilerplate``.
+    Every exclusion is described in ``result.attrs["notes"]``.
     """
     out = articles.copy()
     out.attrs["notes"] = list(articles.attrs.get("notes", []))
@@ -107,13 +115,84 @@ def select_articles(
             out = out[~dup]
             add_note(out, f"{n_dup:,} near-duplicate article{_s(n_dup)} counted once "
                           f"(copies of selected articles dropped).")
-    return out
+    return _boilerplate(out, include_boilerplate)
+
+
+def _boilerplate(out: pd.DataFrame, include: bool) -> pd.DataFrame:
+    """Note how much boilerplate the selection leaves out; with ``include``, blank its spans so
+    that no analysis of the selection leaves anything out."""
+    if "boilerplate" not in out.columns:
+        return out
+    n_spans = sum(len(parse_spans(v)) for v in out["boilerplate"].dropna())
+    if not n_spans:
+        return out
+    words = _words(out)
+    left = pd.to_numeric(out.get("boilerplate_words"), errors="coerce")
+    share = float(left.fillna(0).sum()) / max(float(words.sum()), 1.0)
+    what = (f"{n_spans:,} paragraph{_s(n_spans)} repeated by their outlet across its articles "
+            f"({share:.1%} of words)")
+    if include:
+        notes_ = out.attrs["notes"]
+        out = out.assign(boilerplate=pd.Series(pd.NA, index=out.index, dtype="string"),
+                         boilerplate_words=pd.Series(0, index=out.index, dtype="Int64"))
+        out.attrs["notes"] = notes_
+        return add_note(out, f"{what} counted as text: boilerplate kept "
+                             f"(include_boilerplate=True).")
+    return add_note(out, f"{what} left out as boilerplate; include_boilerplate=True puts them "
+                         f"back.")
 
 
 def restrict(table: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``mentions`` / ``quotes`` / ``dates`` whose ``article_id`` is in ``articles``."""
+    """Rows of ``mentions`` / ``quotes`` / ``dates`` whose ``article_id`` is in ``articles``,
+    without those that start inside one of the article's ``boilerplate`` spans (a selection
+    made with ``include_boilerplate=True`` has none)."""
     keep = table["article_id"].isin(set(articles["article_id"].dropna()))
-    return table[keep.fillna(False).astype(bool)]
+    out = table[keep.fillna(False).astype(bool)]
+    if "boilerplate" not in articles.columns or "start" not in out.columns or out.empty:
+        return out
+    inside = _in_spans(out, articles)
+    return out[~inside] if inside.any() else out
+
+
+def _in_spans(table: pd.DataFrame, articles: pd.DataFrame) -> np.ndarray:
+    """For each row of ``table``, whether its ``start`` falls inside a boilerplate span of its
+    article: one sorted search over (article, offset) keys, not a loop over rows."""
+    has = articles["boilerplate"].notna()
+    ids, lo, hi = [], [], []
+    for article_id, value in zip(articles.loc[has, "article_id"],
+                                 articles.loc[has, "boilerplate"], strict=True):
+        for start, end in parse_spans(value):
+            ids.append(article_id)
+            lo.append(start)
+            hi.append(end)
+    if not ids:
+        return np.zeros(len(table), dtype=bool)
+    index = pd.Index(pd.unique(pd.Series(ids, dtype=object)))
+    shift = np.int64(1) << np.int64(32)  # offsets are below 2**32: article code in high bits
+    code = index.get_indexer(pd.Series(ids, dtype=object)).astype("int64")
+    span_lo = code * shift + np.asarray(lo, dtype="int64")
+    span_hi = code * shift + np.asarray(hi, dtype="int64")
+    order = np.argsort(span_lo, kind="stable")
+    span_lo, span_hi = span_lo[order], span_hi[order]
+    row_code = index.get_indexer(table["article_id"].astype(object)).astype("int64")
+    start = pd.to_numeric(table["start"], errors="coerce").fillna(-1).to_numpy("int64")
+    pos = row_code * shift + start
+    j = np.searchsorted(span_lo, pos, side="right") - 1
+    found = (row_code >= 0) & (start >= 0) & (j >= 0)
+    found &= pos < span_hi[np.clip(j, 0, None)]
+    return found
+
+
+def analysis_texts(articles: pd.DataFrame) -> pd.Series:
+    """``articles.text`` as analyses count it: boilerplate spans cut out (a line break in their
+    place, so no n-gram bridges the cut); missing text as ""."""
+    texts = articles["text"].astype("string").fillna("")
+    if "boilerplate" not in articles.columns or not articles["boilerplate"].notna().any():
+        return texts.astype(object)
+    return pd.Series([without_spans(t, parse_spans(b)) if isinstance(b, str) else t
+                      for t, b in zip(texts, articles["boilerplate"].astype(object),
+                                      strict=True)],
+                     index=articles.index, dtype=object)
 
 
 def grouped(table: pd.DataFrame, articles: pd.DataFrame, by: str) -> pd.DataFrame:
@@ -126,13 +205,21 @@ def grouped(table: pd.DataFrame, articles: pd.DataFrame, by: str) -> pd.DataFram
 
 
 def group_words(articles: pd.DataFrame, by: str) -> pd.Series:
-    """Words per group (sum of ``n_words``; counted from ``text`` where ``n_words`` is missing)."""
+    """Words per group (sum of ``n_words``, counted from ``text`` where ``n_words`` is missing,
+    less the words of boilerplate the selection leaves out)."""
+    words = _words(articles)
+    if "boilerplate_words" in articles.columns:
+        left = pd.to_numeric(articles["boilerplate_words"], errors="coerce").fillna(0)
+        words = (words - left.astype("int64")).clip(lower=0)
+    return words.groupby(group_column(articles, by).to_numpy()).sum().rename("words")
+
+
+def _words(articles: pd.DataFrame) -> pd.Series:
     words = pd.to_numeric(articles["n_words"], errors="coerce")
     if words.isna().any() and "text" in articles.columns:
         counted = articles["text"].astype("string").fillna("").str.split().str.len()
         words = words.fillna(counted)
-    words = words.fillna(0).astype("int64")
-    return words.groupby(group_column(articles, by).to_numpy()).sum().rename("words")
+    return words.fillna(0).astype("int64")
 
 
 def _keep_labels(df: pd.DataFrame, col: str, wanted: Iterable[str], what: str) -> pd.DataFrame:

@@ -85,6 +85,20 @@ def count_terms(text: str, ngram: tuple[int, int] = (1, 2)) -> Counter[str]:
     return Counter(terms(text, ngram))
 
 
+def without_spans(text: str, spans: list[tuple[int, int]]) -> str:
+    """``text`` with the character ``spans`` ([start, end), e.g. boilerplate paragraphs) cut
+    out, each replaced by a line break so that no n-gram joins the words around it."""
+    if not spans:
+        return text
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        if start > at:
+            parts.append(text[at:start])
+        at = max(at, end)
+    parts.append(text[at:])
+    return "\n".join(parts)
+
+
 def _fold(text: str) -> str:
     # str.replace per character present: ~40x faster than str.translate with a dict table.
     for char, ascii_char in _FOLD.items():

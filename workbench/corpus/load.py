@@ -12,6 +12,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import tables
+from workbench.corpus.boilerplate import mark_boilerplate
 from workbench.corpus.clean import Cleaned, clean_text, count_words
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
@@ -27,7 +28,7 @@ CHUNK_ROWS = 2000
 
 def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] | None = None,
                 sources: str | Path | None = None, metadata: bool = True,
-                max_file_mb: float = 10, dedupe: bool = True,
+                max_file_mb: float = 10, dedupe: bool = True, boilerplate: bool = True,
                 near_duplicate_threshold: float = 0.8, today: date | None = None,
                 progress: bool = False) -> pd.DataFrame:
     """Load every article under ``path`` (a folder, recursively, or one file) into one table.
@@ -36,6 +37,8 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     defaults do not fit; ``sources`` is a `sources.csv` to join (default: the one in the folder);
     ``metadata=False`` ignores `metadata.csv` sidecars; ``max_file_mb`` caps one article file;
     ``near_duplicate_threshold`` is the containment from which two bodies count as one story.
+    ``boilerplate=False`` skips finding the paragraphs each outlet repeats across its articles
+    (``workbench.corpus.boilerplate``; analyses leave them out by default).
 
     Problems (unreadable files, bad records, bad sidecar rows) do not stop the load: each is one
     line naming the file, listed in ``df.attrs["problems"]`` (see ``problems(df)``); problems
@@ -85,6 +88,8 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     df = _unique_ids(df)
     if dedupe:
         df = _link_duplicates(df, near_duplicate_threshold)
+    if boilerplate:
+        mark_boilerplate(df)  # after the duplicate links: copies of one story count once
     if src is not None:
         df = _join_sources(df, src)
     df = tables.conform(df, "articles")

@@ -1,0 +1,341 @@
+"""Boilerplate: paragraphs and lines an outlet repeats across many of its articles.
+
+Background blocks ("Russia sent troops … citing Kiev's failure to implement the Minsk
+agreements …"), "The Associated Press contributed to this report", promos ("CLICK HERE TO GET
+THE FOX NEWS APP"), newsletter pitches, author bios and bylines are not what an article says,
+yet counted as text they top keyness lists, add "quotes" and make one date the most cited.
+
+They are found from the corpus itself, outlet by outlet, with no hand list. Each line of
+``text`` (the cleaner leaves one paragraph per line) is keyed three ways, and a paragraph is
+boilerplate when one of its keys is shared by at least ``max(MIN_ARTICLES, MIN_SHARE × n)`` of
+the outlet's ``n`` stories:
+
+- **exact**: its words, casefolded, with digits masked ("Updated at 3:30 p.m. ET");
+- **template** (lines of at most ``TEMPLATE_MAX_WORDS`` words): the same with names masked — a
+  capitalised word the outlet never writes in lower case — so "Stephen Dinan contributed to this
+  report" and "Dave Boyer contributed to this report" are one line;
+- **near** (paragraphs of ``NEAR_MIN_WORDS`` words or more): MinHash over word 3-grams in a
+  datasketch LSH index, pairs kept when their exact Jaccard similarity reaches
+  ``NEAR_JACCARD``, so a stock paragraph with a changed date or clause joins its copies. Only
+  paragraphs most of whose 3-grams recur in ``k`` stories of the outlet enter the index (one
+  vectorised count), which keeps this step small and never all-pairs.
+
+Stories, not articles, are counted: near-duplicate copies (``duplicate_of``) are one story, so a
+wire story carried twice does not make its paragraphs boilerplate. The rule is per outlet, so a
+quote that several outlets print is never boilerplate. Time and memory grow linearly with the
+corpus (one outlet is processed at a time).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from pandas.util import hash_array
+
+MIN_ARTICLES = 3       # stories of one outlet sharing a paragraph before it is boilerplate
+MIN_SHARE = 0.005      # …and at least this share of the outlet's stories
+MIN_WORDS = 2          # shorter lines ("O.K.", "Yes.") are never keyed
+TEMPLATE_MAX_WORDS = 20
+EDGE_LINES = 3         # lines at either end of an article, where credits and bylines sit
+NEAR_MIN_WORDS = 12
+NEAR_JACCARD = 0.6
+NEAR_FREQUENT = 0.6    # share of a paragraph's 3-grams that must recur to enter the index
+NUM_PERM = 64
+SHINGLE = 3
+
+_LINE = re.compile(r"[^\n]+")
+_TOKEN = re.compile(r"\w+(?:['’]\w+)*")  # "CNN's" is one word: one name to mask
+_DIGIT = re.compile(r"\d")
+_MASK = "\x00"
+_MIX = np.array([0x9E3779B1, 0x85EBCA77, 0xC2B2AE3D], dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class Span:
+    """One boilerplate paragraph of an article: ``text[start:end]``, shared by ``articles``
+    stories of the outlet; ``key`` names the paragraph (the same for all its copies)."""
+
+    start: int
+    end: int
+    articles: int
+    key: str
+
+
+def find_boilerplate(texts: Sequence[str | None], outlets: Sequence[str | None],
+                     stories: Sequence[str] | None = None, *,
+                     min_articles: int = MIN_ARTICLES,
+                     min_share: float = MIN_SHARE) -> list[list[Span]]:
+    """For each text, its boilerplate paragraphs (in order; [] for none).
+
+    ``outlets`` groups the texts (the rule is per outlet; a text without one is never
+    boilerplate); ``stories`` gives each text's story (e.g. ``duplicate_of`` or its own id) so
+    near-duplicate copies count once (default: every text is its own story).
+    """
+    n = len(texts)
+    roots = list(stories) if stories is not None else list(range(n))
+    by_outlet: dict[str, list[int]] = defaultdict(list)
+    for i, outlet in enumerate(outlets):
+        if isinstance(outlet, str) and outlet.strip() and isinstance(texts[i], str):
+            by_outlet[outlet.strip()].append(i)
+    out: list[list[Span]] = [[] for _ in range(n)]
+    for members in by_outlet.values():
+        n_stories = len({roots[i] for i in members})
+        k = max(min_articles, math.ceil(min_share * n_stories))
+        if n_stories < k:
+            continue
+        for i, spans in _outlet_spans([texts[i] for i in members],
+                                      [roots[i] for i in members], k).items():
+            out[members[i]] = spans
+    return out
+
+
+@dataclass
+class _Para:
+    article: int
+    start: int
+    end: int
+    exact: bytes
+    template: bytes | None
+    words: list[str]
+
+
+def _outlet_spans(texts: list[str], roots: list, k: int) -> dict[int, list[Span]]:
+    """Boilerplate spans of one outlet's texts, by position in ``texts``."""
+    lower = _lower_vocabulary(texts)
+    paras: list[_Para] = []
+    for a, text in enumerate(texts):
+        lines = list(_LINE.finditer(text))
+        for at, m in enumerate(lines):
+            line = m.group()
+            words = _TOKEN.findall(_DIGIT.sub("0", line).casefold())
+            if len(words) < MIN_WORDS:
+                continue
+            template = None
+            if len(words) <= TEMPLATE_MAX_WORDS:
+                raw = _TOKEN.findall(line)
+                if len(raw) == len(words):  # casefolding can split a word ("ǅ"): no template
+                    edge = at < EDGE_LINES or at >= len(lines) - EDGE_LINES
+                    template = _template(raw, words, lower, edge)
+            paras.append(_Para(a, m.start(), m.end(), _digest(words), template, words))
+    if not paras:
+        return {}
+    stories: dict[bytes, set] = defaultdict(set)  # key → the stories it occurs in
+    for p in paras:
+        stories[b"e" + p.exact].add(roots[p.article])
+        if p.template is not None:
+            stories[b"t" + p.template].add(roots[p.article])
+    near = _near_groups(paras, roots, k)
+    for p_index, group in near.items():
+        stories[group].add(roots[paras[p_index].article])
+
+    found: dict[int, list[Span]] = defaultdict(list)
+    for i, p in enumerate(paras):
+        keys = [b"e" + p.exact, *([b"t" + p.template] if p.template is not None else []),
+                *([near[i]] if i in near else [])]
+        best = max(keys, key=lambda key: len(stories[key]))
+        count = len(stories[best])
+        if count >= k:
+            found[p.article].append(Span(p.start, p.end, count, best.hex()[:16]))
+    return dict(found)
+
+
+def _near_groups(paras: list[_Para], roots: list, k: int) -> dict[int, bytes]:
+    """Paragraph index → near-copy group key, for long paragraphs that have near copies."""
+    long = [i for i, p in enumerate(paras) if len(p.words) >= NEAR_MIN_WORDS]
+    if len(long) < k:
+        return {}
+    sh = _shingles([paras[i].words for i in long])
+    # Which 3-grams recur in k stories of the outlet: one vectorised count over all of them.
+    para_of = np.repeat(np.arange(len(long)), [len(x) for x in sh])
+    flat = np.concatenate(sh)
+    story_ids = {r: j for j, r in enumerate(dict.fromkeys(roots))}
+    story = np.array([story_ids[roots[paras[i].article]] for i in long], dtype=np.uint64)
+    pairs = _unique((flat << np.uint64(32)) | story[para_of])  # (3-gram, story), once each
+    values, df = _unique(pairs >> np.uint64(32), counts=True)
+    frequent = np.isin(flat, values[df >= k])
+    share = np.bincount(para_of, weights=frequent, minlength=len(long)) / np.maximum(
+        np.bincount(para_of, minlength=len(long)), 1)
+    candidates = [j for j in range(len(long)) if share[j] >= NEAR_FREQUENT]
+    if len(candidates) < 2:
+        return {}
+
+    from datasketch import MinHash, MinHashLSH
+
+    # One index node per distinct exact text: identical copies are already one key.
+    node_of: dict[bytes, int] = {}
+    members: list[list[int]] = []
+    for j in candidates:
+        exact = paras[long[j]].exact
+        if exact not in node_of:
+            node_of[exact] = len(members)
+            members.append([])
+        members[node_of[exact]].append(j)
+    parent = list(range(len(members)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    base = MinHash(num_perm=NUM_PERM, hashfunc=_identity, seed=11)
+    lsh = MinHashLSH(num_perm=NUM_PERM, params=_lsh_params())
+    for node, group in enumerate(members):
+        mine = sh[group[0]]
+        m = MinHash(num_perm=NUM_PERM, hashfunc=_identity, permutations=base.permutations,
+                    scheme=base.scheme)
+        m.update_batch(mine.tolist())
+        for other in lsh.query(m):
+            theirs = sh[members[other][0]]
+            shared = len(np.intersect1d(mine, theirs, assume_unique=True))
+            if shared / (len(mine) + len(theirs) - shared) >= NEAR_JACCARD:
+                parent[find(node)] = find(other)
+        lsh.insert(node, m)
+    out: dict[int, bytes] = {}
+    for node, group in enumerate(members):
+        key = b"n" + paras[long[members[find(node)][0]]].exact
+        for j in group:
+            out[long[j]] = key
+    return out
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    # The analyses' own list, so a template keeps words they would count. Imported here: the
+    # analyze package imports this module's span parser.
+    from workbench.analyze.tokens import stop_words
+
+    return stop_words()
+
+
+@lru_cache(maxsize=1)
+def _lsh_params() -> tuple[int, int]:
+    """datasketch's optimal (bands, rows) for NEAR_JACCARD, computed once: it integrates
+    numerically, which costs more than indexing a small outlet."""
+    from datasketch import MinHashLSH
+
+    lsh = MinHashLSH(threshold=NEAR_JACCARD, num_perm=NUM_PERM)
+    return lsh.b, lsh.r
+
+
+def _lower_vocabulary(texts: list[str]) -> frozenset[str]:
+    """Words the outlet writes in lower case somewhere: a capitalised word not among them is
+    taken for a name when templating short lines."""
+    vocab: set[str] = set()
+    for text in texts:
+        vocab.update(set(_TOKEN.findall(text)))  # set() first: far fewer items to merge
+    return frozenset(w for w in vocab if w[:1].islower())
+
+
+def _template(raw: list[str], words: list[str], lower: frozenset[str],
+              edge: bool) -> bytes | None:
+    """The line with names masked (runs of names as one mask), or None when the line is long,
+    has no name, or keeps too few words to be a frame: two words not on the stop list, or one
+    at the top or bottom of an article ("Contributing: N" is a credit, "Winner: N" mid-article
+    a subhead)."""
+    if len(raw) > TEMPLATE_MAX_WORDS:
+        return None
+    out: list[str] = []
+    masked = False
+    for w, norm in zip(raw, words, strict=True):
+        if w[:1].isupper() and (len(w) == 1 or norm not in lower):  # "S.A. Miller"
+            masked = True
+            if out[-2:] == [_MASK, "and"]:  # "Kevin Johnson and Bart Jansen": one list of names
+                out.pop()
+            if not out or out[-1] != _MASK:
+                out.append(_MASK)
+        else:
+            out.append(norm)
+    stop = _stop_words()
+    kept = sum(1 for w in out if w != _MASK and w not in stop)
+    if not masked or kept < (1 if edge else 2):
+        return None
+    return _digest(out)
+
+
+def _digest(words: list[str]) -> bytes:
+    return hashlib.blake2b(" ".join(words).encode("utf-8", "surrogatepass"),
+                           digest_size=12).digest()
+
+
+def _identity(x: int) -> int:
+    return x
+
+
+def _shingles(texts: list[list[str]]) -> list[np.ndarray]:
+    """The distinct hashed word 3-grams (32-bit) of each word list, all hashed at once."""
+    lengths = np.array([len(w) for w in texts])
+    # pandas' hash_array gives stable 64-bit hashes (str hash() is salted per process).
+    ids = hash_array(np.array([w for words in texts for w in words], dtype=object),
+                     categorize=False)
+    n = len(ids) - SHINGLE + 1
+    h = np.zeros(max(n, 0), dtype=np.uint64)
+    for j in range(SHINGLE):  # a multiplicative mix of the hashes in each window
+        h = (h ^ (ids[j:j + n] * _MIX[j])) * np.uint64(0x100000001B3)
+    h >>= np.uint64(32)
+    # Windows starting in the last SHINGLE-1 words of a text would cross into the next one.
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+    para = np.repeat(np.arange(len(texts), dtype=np.uint64), lengths)[:len(h)]
+    offset = np.arange(len(h)) - np.repeat(starts, lengths)[:len(h)]
+    ok = offset <= np.repeat(lengths, lengths)[:len(h)] - SHINGLE
+    keyed = _unique((para[ok] << np.uint64(32)) | h[ok])
+    cut = np.searchsorted(keyed >> np.uint64(32), np.arange(1, len(texts), dtype=np.uint64))
+    return [part & np.uint64(0xFFFFFFFF) for part in np.split(keyed, cut)]
+
+
+def _unique(a: np.ndarray, counts: bool = False):
+    """Sorted distinct values (and their counts) by one sort: numpy's hash-based np.unique is
+    several times slower on these 64-bit keys."""
+    a = np.sort(a)
+    first = np.empty(len(a), dtype=bool)
+    first[:1] = True
+    np.not_equal(a[1:], a[:-1], out=first[1:])
+    if not counts:
+        return a[first]
+    where = np.flatnonzero(first)
+    return a[where], np.diff(np.append(where, len(a)))
+
+
+def spans_json(spans: list[Span]) -> str | None:
+    """The ``boilerplate`` column value: ``[[start, end, articles, key], …]`` or None."""
+    if not spans:
+        return None
+    return json.dumps([[s.start, s.end, s.articles, s.key] for s in spans],
+                      separators=(",", ":"))
+
+
+def parse_spans(value: object) -> list[tuple[int, int]]:
+    """The ``(start, end)`` character spans of a ``boilerplate`` column value ([] for none or
+    an unreadable value)."""
+    if not isinstance(value, str) or not value:
+        return []
+    try:
+        return [(int(s[0]), int(s[1])) for s in json.loads(value)]
+    except (ValueError, TypeError, IndexError):
+        return []
+
+
+def mark_boilerplate(articles: pd.DataFrame, **options: Any) -> None:
+    """Set the ``boilerplate`` and ``boilerplate_words`` columns of an articles table in place
+    (see ``workbench.tables``); ``options`` go to :func:`find_boilerplate`."""
+    from workbench.corpus.clean import count_words
+
+    texts = articles["text"].tolist()
+    ids = articles["article_id"].astype(object).tolist()
+    if "duplicate_of" in articles.columns:
+        dup = articles["duplicate_of"].astype(object).tolist()
+        ids = [d if isinstance(d, str) else i for d, i in zip(dup, ids, strict=True)]
+    found = find_boilerplate(texts, articles["outlet"].astype(object).tolist(), ids, **options)
+    articles["boilerplate"] = [spans_json(s) for s in found]
+    articles["boilerplate_words"] = [sum(count_words(t[s.start:s.end]) for s in spans)
+                                     if spans else 0 for t, spans in zip(texts, found, strict=True)]
