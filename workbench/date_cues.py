@@ -130,7 +130,9 @@ def _clause_tense(verb: Any, depth: int) -> str:
     auxes = [c for c in verb.children if c.dep_ in _AUX_DEPS]
     if any(a.lower_ in _FUTURE_AUX or a.lemma_.lower() in _FUTURE_AUX for a in auxes):
         return FUTURE
-    perfect = any(a.lemma_.lower() == "have" for a in auxes) and verb.tag_ == "VBN"
+    # "has met", "should have been a lesson": a perfect looks back, modal or not.
+    perfect = any(a.lemma_.lower() == "have" for a in auxes) and (
+        verb.tag_ == "VBN" or any(a.lower_ == "been" for a in auxes))
     if not perfect and any(a.lower_ in _MODALS for a in auxes):
         return FUTURE
     if lemma in _AHEAD and (auxes or verb.tag_ == "JJ"):

@@ -92,8 +92,8 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_dir", re.compile(rf"\b{_DIR}\s+{_MONTH}(?!\w|\.\d|\s+\d)")),
     ("month", re.compile(rf"\b(?:{_PREP}\s+|(?i:mid)-){_MONTH}(?!\w|\.\d|\s+\d)")),
     # "the November elections", "a November surprise" (not "the March for Life").
-    ("month_attr", re.compile(rf"\b(?i:the|a|an)\s+{_MONTH}\s+(?!(?:for|of|to|and|or|is|was|has|"
-                              rf"had|that|which|who|will|said|says|in|on|at|by)\b)(?=[a-z]{{3}})")),
+    ("month_attr", re.compile(rf"\b(?i:the|a|an)\s+{_MONTH}(?=\s+(?!(?:for|of|to|and|or|is|was|"
+                              rf"has|had|that|which|who|will|said|says|in|on|at|by)\b)[a-z]{{3}})")),
     ("year", re.compile(rf"\b(?P<prep>(?i:in|since|until|by|during|from|of|early|late|mid-?))\s+"
                         rf"{_YEAR}\b(?![\w-]|\s*(?:%|dollars|people|troops|km))")),
     ("bare_year", re.compile(rf"(?<![\w$€£#.,/:–-])(?P<year>(?:19\d|20[0-3])\d)(?![\w–-]|,\d|"
@@ -122,6 +122,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _NAMED_DAY = re.compile(r"\b(?:Super|Black|Cyber|Good|Easter|Ash|Palm|Bloody|Giving|Fat|Holy|"
                         r"Maundy|Shrove|Whit|News)\s+$")
 _NINE_ELEVEN = re.compile(r",?\s+(?:terror(?:ist)?\s+)?(?:attacks?|hijack|terror)", re.IGNORECASE)
+_ON_A_DAY = re.compile(r"\b(?:on|by|until|till|through|before|after)\s+$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNORECASE)
 
 # The kinds infer_published reads (the later kinds must not change a loaded corpus's dates).
@@ -321,7 +322,10 @@ def _calendar_day(kind: str, m: re.Match[str], anchor: date | None, today: date,
         if d is not None:
             return DateExpr(*span, text, d, "day", weekday_pinned=True, kind=kind,
                             month_day=(month, day), weekday=weekday)
-    if anchor and (month, day) == (9, 11) and _NINE_ELEVEN.match(m.string, m.end()):
+    if anchor and anchor.year > 2001 and (month, day) == (9, 11) and (
+            _NINE_ELEVEN.match(m.string, m.end())
+            or not _ON_A_DAY.search(m.string, max(0, m.start() - 8), m.start())):
+        # "the September 11 attacks", "World War II, and September 11": the attacks of 2001
         return DateExpr(*span, text, date(2001, 9, 11), "day", month_day=(month, day), kind=kind)
     d = month_day_near(month, day, anchor, cue()) if anchor else None
     return DateExpr(*span, text, d, "day", month_day=(month, day), weekday=weekday, kind=kind)
