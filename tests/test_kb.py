@@ -517,7 +517,8 @@ def test_city_and_region_are_apart(kb):
 
 def test_people_and_adjective_are_apart(kb):
     for adjective, people in (("Russian", "Russians"), ("Ukrainian", "Ukrainians"),
-                              ("American", "Americans")):
+                              ("American", "Americans"), ("Democrat", "Democrats"),
+                              ("Republican", "Republicans")):
         adj, group = kb.lookup(adjective)[0], kb.lookup(people)[0]
         assert adj.id != group.id and adj.group == group.id
         assert kb.lookup(f"the {people}")[0] is group
