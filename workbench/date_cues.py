@@ -30,19 +30,19 @@ _MODALS = {"could", "may", "might", "can", "should", "must", "ca"}
 
 # Words just before the expression that settle it whatever the verb says (word tuples; the
 # expression's last words before it must be one of them).
-_TAIL_AHEAD = {tuple(w.split()) for w in (
+_TAIL_AHEAD = tuple(f" {w} " for w in (
     "upcoming", "coming", "as early as", "as soon as", "scheduled for", "scheduled on", "set for",
     "slated for", "due on", "due in", "due by", "planned for", "expected on", "expected in",
-    "expected by", "starting", "beginning", "next")}
-_TAIL_BEFORE = {("since",), ("ago",), ("earlier",), ("previous",), ("past",), ("last",)}
+    "expected by", "starting", "beginning", "next"))
+_TAIL_BEFORE = tuple(f" {w} " for w in ("since", "ago", "earlier", "previous", "past", "last"))
 # A deadline ("until at least Oct. 31", "by Friday") lies ahead unless its clause is past.
-_TAIL_DEADLINE = {tuple(w.split()) for w in (
+_TAIL_DEADLINE = tuple(f" {w} " for w in (
     "until", "till", "through", "by", "before", "until at least", "until at the earliest",
-    "by at least", "by the latest", "through at least", "before at least")}
+    "by at least", "by the latest", "through at least", "before at least"))
 # "in the run-up to the March for Life rally Friday": up to five words may come in between.
-_LEAD_UP = [f" {w} " for w in ("ahead of", "run up to", "heading into", "leading up to",
-                               "in advance of", "in time for", "countdown to")]
-_TAIL_MAX = 4
+_LEAD_UP = tuple(f" {w} " for w in ("ahead of", "run-up to", "run up to", "heading into",
+                                    "leading up to", "in advance of", "in time for",
+                                    "countdown to"))
 
 # Text-only fallback: the nearest cue word before the expression in its sentence, else after it.
 _WORD = re.compile(r"[A-Za-z]+(?:['’][a-z]+)?")
@@ -68,28 +68,23 @@ def direction(text: str, start: int, end: int, doc: Any = None, reach: int = 1,
     tense still counts — 1 for weekdays ("the attack on Monday is investigated" says nothing
     of when), 2 for months ("seeks a second term in November"). ``breaks``: the text's
     ``sentence_breaks``, when many expressions of one long text are read."""
-    words = [w.lower() for w in _WORD.findall(text, max(0, start - 60), start)]
-    tails = _tails(words)
-    if any(t in _TAIL_AHEAD for t in tails) or _lead_up(words):
+    # The words just before, lowercased and single-spaced, so that cues are suffix tests.
+    before = " " + " ".join(text[max(0, start - 60):start].lower().split()) + " "
+    if before.endswith(_TAIL_AHEAD) or _lead_up(before):
         return FUTURE
-    if any(t in _TAIL_BEFORE for t in tails):
+    if before.endswith(_TAIL_BEFORE):
         return PAST
     found = _doc_direction(doc, start, end, reach) if doc is not None else None
     tense, own = found if found is not None else (_text_direction(text, start, end, breaks), True)
-    if any(t in _TAIL_DEADLINE for t in tails):  # "now delayed until at least Oct. 31"
+    if before.endswith(_TAIL_DEADLINE):  # "now delayed until at least Oct. 31"
         return PAST if tense == PAST and own else FUTURE
     return tense
 
 
-def _tails(words: list[str]) -> list[tuple[str, ...]]:
-    return [tuple(words[-k:]) for k in range(1, min(_TAIL_MAX, len(words)) + 1)]
-
-
-def _lead_up(words: list[str]) -> bool:
-    recent = " " + " ".join(words[-9:]) + " "
+def _lead_up(before: str) -> bool:
     for cue in _LEAD_UP:
-        at = recent.rfind(cue)
-        if at >= 0 and recent.count(" ", at + len(cue)) <= 5:  # at most five words in between
+        at = before.rfind(cue)
+        if at >= 0 and before.count(" ", at + len(cue)) <= 5:  # at most five words in between
             return True
     return False
 
@@ -176,9 +171,9 @@ def _text_direction(text: str, start: int, end: int, breaks: list[int] | None) -
     if breaks is None:
         breaks = [m.start() for m in _SENT_END.finditer(text, max(0, start - 250), end + 250)]
     i = bisect_left(breaks, start)
-    lo = max(breaks[i - 1] + 1 if i else 0, start - 250)
+    lo = max(breaks[i - 1] + 1 if i else 0, start - 160)
     j = bisect_left(breaks, end)
-    hi = min(breaks[j] if j < len(breaks) else len(text), end + 250)
+    hi = min(breaks[j] if j < len(breaks) else len(text), end + 160)
     before = [w.lower() for w in _WORD.findall(text, lo, start)]
     for k in range(len(before) - 1, -1, -1):
         if (found := _word_tense(before, k)) is not None:

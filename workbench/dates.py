@@ -125,6 +125,21 @@ _NINE_ELEVEN = re.compile(r",?\s+(?:terror(?:ist)?\s+)?(?:attacks?|hijack|terror
 _ON_A_DAY = re.compile(r"\b(?:on|by|until|till|through|before|after)\s+$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNORECASE)
 
+_DIGITS = tuple("0123456789")
+_YEARS = ("18", "19", "20")
+# Words one of which a kind's matches always contain (lowercased): kinds with none are skipped.
+_NEEDS: dict[str, tuple[str, ...]] = {
+    "iso": ("-",), "numeric": ("/",), "day_shift": ("day",), "month_day": _DIGITS,
+    "month_day_word": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
+                       "eighth", "ninth", "tenth", "eleventh", "twelfth", "teenth", "twentieth",
+                       "thirtieth"),
+    "day_month": _DIGITS, "month_rel_year": ("year",), "month_year": _YEARS,
+    "month_dir": ("last", "this", "next", "coming"), "year": _YEARS, "bare_year": _YEARS,
+    "relative": ("day", "tomorrow", "tonight"), "unit_edge": ("month", "year"),
+    "relative_unit": ("month", "year"), "ago": ("ago", "from now"), "weekday": ("day",),
+    "day_of_month": ("st", "nd", "rd", "th"),
+}
+
 # The kinds infer_published reads (the later kinds must not change a loaded corpus's dates).
 _PUBLISH_KINDS = {"iso", "month_day", "day_month", "month_year", "month", "year", "relative",
                   "weekday"}
@@ -157,7 +172,11 @@ def find_dates(text: str, anchor: date | None = None, *, today: date | None = No
     found: list[DateExpr] = []
     covered = bytearray(len(text) + 1)  # characters an earlier, more specific pattern took
     breaks: list[list[int]] = []  # the sentence breaks, found once when first needed
+    low = text.lower()
     for kind, pattern in _PATTERNS:
+        needs = _NEEDS.get(kind)
+        if needs and not any(w in low for w in needs):
+            continue  # a cheap substring test spares scanning a long text for nothing
         for m in pattern.finditer(text):
             if any(covered[m.start():m.end()]):
                 continue
