@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import shutil
 
 import pandas as pd
 import pytest
@@ -62,3 +63,21 @@ def test_export_sample_tables(tmp_path, sample_annotations):
 def test_bad_format(tmp_path):
     with pytest.raises(ValueError, match="formats must be among"):
         export_tables({"x": pd.DataFrame({"a": [1]})}, tmp_path, formats=["xlsx"])
+
+
+def test_sources_beside_a_corpus_file(tmp_path):
+    """`report --corpus file.jsonl -p group_by=country` needs the sources.csv next to the file."""
+    import json
+
+    from workbench.corpus.load import load_corpus
+
+    from conftest import SAMPLE, sample_text
+
+    rows = [{"outlet": "Izvestia", "text": sample_text("002"), "date": "2025-11-13"},
+            {"outlet": "Novinite", "text": sample_text("000"), "date": "2025-11-13"}]
+    corpus = tmp_path / "dump.jsonl"
+    corpus.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    shutil.copyfile(SAMPLE / "sources.csv", tmp_path / "sources.csv")
+    arts = load_corpus(corpus)
+    assert dict(zip(arts["outlet"], arts["country"], strict=True)) == {"Izvestia": "Russia",
+                                                                       "Novinite": "Bulgaria"}

@@ -60,7 +60,10 @@ def find_files(path: str | Path, *, follow_symlinks: bool = False) -> Found:
         if not is_regular_file(root):
             raise CorpusError(f"{display_path(root)}: not a regular file (a FIFO, device or "
                               "broken link); nothing to read")
-        return Found(root=root.parent, files=[root])
+        # A sources.csv beside a corpus *file* applies to it, as one in a corpus folder does.
+        beside = root.parent / SOURCES_NAME
+        return Found(root=root.parent, files=[root],
+                     sources=beside if is_regular_file(beside) else None)
     found = Found(root=root)
     real_root = root.resolve()
     for dirpath, dirnames, filenames in os.walk(root):
