@@ -145,8 +145,11 @@ def test_003_moldova(sample, kb):
     assert first["quote"] == ("The peace talks have currently been put on hold by Kyiv. Turkish "
                               "representatives have repeatedly urged their resumption")
     assert more["quote"].startswith("The Russian team remains ready")  # continues the quote
-    (rubio,) = by(rows, eid(kb, "Marco Rubio"), verb="inform")
-    assert rubio["quote"] == "does not show signs of real readiness for negotiations."
+    # "informed Trump that Moscow “does not show signs …”": the quoted words lack their
+    # subject, so the row is the reported clause, not a direct quotation.
+    (rubio,) = by(rows, eid(kb, "Marco Rubio"), verb="inform", kind="indirect")
+    assert rubio["quote"] == 'Moscow "does not show signs of real readiness for negotiations'
+    assert rubio["speaker"] == "Marco Rubio"  # "US Secretary of State Marco Rubio"
     galuzin = eid(kb, "Mikhail Galuzin")
     # "claimed that the main obstacle was “a lack of Kyiv's political will”": a fragment of the
     # writer's sentence, so the claim is reported speech, not a direct quotation.

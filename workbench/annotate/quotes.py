@@ -32,6 +32,7 @@ Speech verbs are in ``speech.py``: lemmas in British spelling, as ``tables.py`` 
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from typing import Any
@@ -40,7 +41,7 @@ from workbench.annotate.quote_marks import OPENERS as _OPENERS
 from workbench.annotate.quote_marks import Span as _Span
 from workbench.annotate.quote_marks import quote_spans
 from workbench.annotate.speakers import resolve
-from workbench.annotate.speech import SPEECH_VERBS, negated, speech_lemma
+from workbench.annotate.speech import SPEECH_VERBS, after_preposition, negated, speech_lemma
 from workbench.annotate.speech import finite as _finite
 from workbench.annotate.speech import passive as _passive
 
@@ -147,19 +148,21 @@ class _Article:
             return False
         if prev.para == span.para:
             return self.sent(span.open) - self.sent(f.verb.idx) <= 1
-        rest, *gap = between.split("\n")
-        return len(rest) < 200 and not "".join(gap).strip()
+        rest, *gap = between.split("\n")  # a single-quoted paragraph is a pull quote
+        return len(rest) < 200 and not "".join(gap).strip() and self.text[span.open] not in "'‘"
 
     def _utterance(self, span: _Span, how: str, verb: Any) -> bool:
         """Are the quoted words an utterance of their own, not a scare quote or a fragment of
         the writer's sentence ("called it an “assault”", "said he would “leave” if")?"""
-        doc = self.doc
+        doc, text = self.doc, self.text
         a, b = self._tok(span.start), self._tok(span.end)
-        words = [t for t in doc[a:b] if t.is_alpha or t.like_num]
-        if len(words) < 2 or (len(words) < 3 and not span.ends):
+        n_words = len(text[span.start:span.end].split())  # "catch-and-release" is one
+        if n_words < 2 or (n_words < 3 and not span.ends):
             return False
-        if not any(_finite(t) or (t.tag_ == "VB" and t.i == words[0].i) or "Imp" in
-                   t.morph.get("Mood") for t in doc[a:b]) and self.text[span.end - 1] not in "?!":
+        split = how == "tail" and re.match(r"[^.!?]{0,80}?,\s*[“\"]", text[span.close:])
+        if not split and not any(_finite(t) or (t.tag_ == "VB" and t.i == a) or "Imp" in
+                                 t.morph.get("Mood") for t in doc[a:b]) and \
+                text[span.end - 1] not in "?!":
             return False  # no verb: a noun phrase ("“a deliberate attempt to undermine”")
         o = self._tok(span.open) - 1
         prev = doc[o] if o >= 0 else None
@@ -169,10 +172,16 @@ class _Article:
         if how == "tail":
             return prev.pos_ not in ("ADP", "DET", "ADJ", "AUX", "PART") and not (
                 prev.pos_ == "VERB" and not speech_lemma(prev, True))
+        top = [t for t in doc[a:b] if not a <= t.head.i < b or t.head.i == t.i]
+        if any(c.dep_.startswith(("nsubj", "expl")) and not a <= c.i < b
+               for t in top for c in t.children):
+            return False  # its subject is the writer's: "said it “makes the country look bad”"
+        if doc[a].dep_ == "mark" and not a <= doc[a].head.head.i < b:
+            return False  # a subordinate clause of the writer's: "nervous, “because …”"
         glue = (prev.text in ",:;—–-(" or prev.pos_ == "SCONJ" or prev.like_num
                 or prev.lower_ in _TEMPORAL or speech_lemma(prev, True, tail=True) is not None
-                or (prev.pos_ in ("NOUN", "PROPN", "PRON") and verb.i in (prev.head.i,
-                                                                          prev.head.head.i)))
+                or (prev.dep_ in _OBJ and prev.head.i == verb.i
+                    and speech_lemma(verb) in _ADDRESSED))  # told reporters “…”
         nxt = self._tok(span.close)  # "that “…” but said": the clause ends at the mark
         after = doc[nxt] if nxt < len(doc) and self.sent(doc[nxt].idx) == self.sent(
             span.open) else None
@@ -189,12 +198,15 @@ class _Article:
             if tok.text in _STOPS or self.quoted[j] or self.sent(tok.idx) != self.sent(
                     doc[i].idx):
                 return None
+            if ends and j + 1 < len(doc) and doc[j + 1].text == ":":
+                return None  # “….” She added: “…” — the next quotation's
             if speech_lemma(tok, lenient=True, tail=j == i or doc[j - 1].pos_ != "VERB") or (
                     j > i and tok.lower_ in SPEECH_VERBS and j + 1 < len(doc)
                     and doc[j + 1].text in _STOPS):  # “…,” the authors note.
                 if ends and j > i and self._forward(tok):
                     return None
-                subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.i >= i), None)
+                subj = next((c for c in tok.children if c.dep_ in _SUBJ and c.i >= i
+                             and not c.is_space), None)
                 who = (self._from_token(subj, tok) if subj is not None
                        else self._speaker_between(i, j) or self._named_after(tok))
                 return (tok, who) if who else None
@@ -209,8 +221,8 @@ class _Article:
             return ("mention", best)
         if pron := next((t for t in toks if t.lower_ in _PRONOUNS), None):
             return ("pron", pron)
-        words = self.doc[i:j].text.split(",")[0].strip(" \"”»—–-") if toks else ""
-        return ("np", words) if words else None
+        words = self.doc[i:j].text.split(",")[0].strip(" \"”»—–-\n") if toks else ""
+        return ("np", words) if any(c.isalnum() for c in words) else None
 
     def _named_after(self, verb: Any) -> Any:
         for t in self.doc[verb.i + 1:verb.i + 7]:  # "…," said Kremlin spokesman Dmitry Peskov
@@ -358,6 +370,11 @@ class _Article:
             return who
         if (subj is None or subj.i < verb.i) and (hit := self._name_before(verb)):
             return hit[0]
+        if who is None and subj is None and verb.dep_ == "parataxis" and verb.i and \
+                doc[verb.i - 1].pos_ == "NOUN" and not self.quoted[verb.i - 1]:
+            n = doc[verb.i - 1]  # ", an activist told" parsed apart from its subject
+            words = [t.text for t in doc[max(n.left_edge.i, n.i - 3):n.i + 1] if not t.is_punct]
+            return ("np", " ".join(words))
         if who or depth > 2 or verb.dep_ not in ("conj", "advcl", "xcomp", "ccomp", "acl"):
             return who
         for want_speech in (True, False):  # a governing speech verb, else any subject
@@ -390,8 +407,7 @@ class _Article:
         return (("mention", m), self._tok(m["start"])) if m and not self._after_prep(m) else None
 
     def _after_prep(self, m: dict) -> bool:
-        i = self._tok(m["start"]) - 1  # "a spokesman for Putin" is not Putin
-        return i >= 0 and self.doc[i].pos_ == "ADP"
+        return after_preposition(self.doc, self._tok(m["start"]), self._tok(m["end"]))
 
     def _from_token(self, tok: Any, verb: Any) -> Any:
         if tok.lower_ in ("who", "which", "that") and verb.head.i != verb.i:
@@ -402,8 +418,11 @@ class _Article:
             return None  # the author, or no one ("it is worth recalling that")
         if m := self.mention_at(tok):
             return ("mention", m)
-        for t in tok.children:  # "Kremlin spokesman Dmitry Peskov", "Hurtado, a spokeswoman"
-            if (t.dep_ in _NAME_DEPS and (m := self.mention_at(t)) and m["type"] == "PERSON"
+        for t in sorted(tok.children, key=lambda c: c.dep_ != "appos"):  # "Hurtado, a
+            # spokeswoman", "Kremlin spokesman Dmitry Peskov", "A spokesman for X, Eric Schultz"
+            named = t.dep_ in _NAME_DEPS or (t.dep_ == "conj" and self.doc[t.i - 1].text == ","
+                                             and not any(c.dep_ == "cc" for c in t.children))
+            if (named and (m := self.mention_at(t)) and m["type"] == "PERSON"
                     and not self._after_prep(m)):
                 return ("mention", m)
         words = [t for t in self.doc[tok.left_edge.i:tok.i + 1] if not t.is_punct][-8:]

@@ -78,3 +78,18 @@ def negated(verb: Any) -> bool:
     head = verb.head
     return verb.dep_ == "xcomp" and head.i != verb.i and (
         head.lemma_.lower() in _NEGATING or negated(head))
+
+
+def after_preposition(doc: Any, a: int, b: int) -> bool:
+    """Is the name in tokens ``a:b`` the object of a preposition ("a spokesman for (President)
+    Putin", "with Mr. Kim"), past the titles attached to it ("Secretary of State Marco Rubio"
+    is not)?"""
+    inside = set(range(a, b))
+    i = a - 1
+    while i >= 0 and doc[i].head.i in inside and not doc[i].is_punct and doc[i].pos_ != "ADP":
+        inside.add(i)
+        i -= 1
+    if i < 0 or doc[i].pos_ != "ADP" or doc[i].head.i not in inside:
+        return False
+    # "Secretary of State Marco Rubio": an "of" before capitalised title words is the title's
+    return not (doc[i].lower_ == "of" and i < a - 1 and doc[i + 1].is_title)
