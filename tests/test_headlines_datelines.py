@@ -84,6 +84,17 @@ def test_closing_quotes_and_brackets_do_not_end_a_sentence():
     ["Senate Majority Leader Mitch McConnell on Capitol Hill, October 6, 2018 "
      "(Reuters/Jonathan Ernst)", "", LEAD],
     ["border crossing after migrant rush", LEAD],
+    ["Michael Collins and David Jackson", "", LEAD],
+    ["Jonathan Starkey, Cris Barrish and Esteban Parra", "", LEAD],
+    ["Eisen/Getty Images", "", LEAD],
+    ["Thomas Homan, former acting director at Immigration and Customs Enforcement, testifying "
+     "before Congress back in July. Yehyun Kim/USA Today via Reuters", "", LEAD],
+    ["Supreme Court Chief Justice John Roberts speaks during the impeachment trial against "
+     "President Donald Trump in the Senate at the U.S. Capitol in Washington on Jan. 21, 2020. "
+     "(Senate Television via AP)", "", LEAD],
+    # Hard-wrapped lines full of names (AllSides, wrapped at 72).
+    ["Former Prime Minister Margaret Thatcher, who transformed Britain in the", *WRAPPED],
+    ["Attorney General William Barr, flanked by Deputy Attorney General Rod", *WRAPPED],
     ["Here are the fasting hours:", "- Oslo, Norway: 20 hours"],
 ])
 def test_body_first_lines_are_not_headlines(lines):
@@ -96,6 +107,10 @@ def test_hard_wrapped_lead_is_not_a_headline_but_a_headline_right_above_it_is():
     assert infer_title(WRAPPED)[1] == "first-sentence"
     for title in ["Kathleen Sebelius: America 'deserves better'", "… as war grinds on",
                   "The Kremlin confirms that negotiations with Kyiv are stalled", HEADLINES[-3]]:
+        assert infer_title([title, *WRAPPED])[:2] == (title, "first-line"), title
+    # As long as the width, a headline still shows itself by its capitals or a closing quote.
+    for title in ["China Confident It Can Clinch US Trade Deal as Trump Demands 'Real Deal'",
+                  "Trump defends talks with Russians, says he shared terror 'facts'"]:
         assert infer_title([title, *WRAPPED])[:2] == (title, "first-line"), title
     # Known limit: a headline as long as the wrap width, with no blank line under it, reads
     # as the first wrapped line (measured in benchmarks/titles_eval.py).
@@ -252,3 +267,19 @@ def test_loaded_articles_carry_the_dateline_as_metadata(tmp_path):
     assert ap["text"].startswith("Russia launched drones") and "KYIV" not in ap["text"]
     # No year anywhere: the dateline is kept, no date is made up.
     assert pd.isna(ap["published"]) and ap["published_source"] == "unknown"
+
+
+def test_markdown_heading_is_the_title_without_its_marks():
+    lines = ["# Kremlin Claims Willingness for Peace Talks While Expanding Offensive in Donetsk "
+             "Region", "", LEAD]
+    assert infer_title(lines)[:2] == ("Kremlin Claims Willingness for Peace Talks While "
+                                      "Expanding Offensive in Donetsk Region", "first-line")
+
+
+def test_a_year_in_the_url_beats_a_date_the_text_recalls():
+    today = date(2026, 11, 22)
+    url = "https://www.nationalreview.com/2018/07/brett-kavanaugh-worthy-pick-for-supreme-court/"
+    assert dateline_date((7, 10, None), date(2014, 3, 18), url, None, today) == date(2018, 7, 10)
+    # The politico form: /story/2013/12/2016-digital-campaign-….
+    url = "http://www.politico.com/story/2013/12/2016-digital-campaign-101180.html?hp=t1"
+    assert dateline_date((12, 26, None), None, url, None, today) == date(2013, 12, 26)

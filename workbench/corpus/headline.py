@@ -27,9 +27,17 @@ to was were with""".split())
 # Lines that are no headline whatever their shape: a photo caption or credit in brackets
 # ("(Reuters photo: Yuri Gripas)", "… (Reuters/Jonathan Ernst)"), a time stamp ("Updated at
 # 10:04 a.m. ET", "7 years ago"), CNN's "Story highlights" box.
+_CREDITED = r"(?:Getty Images|AP|AFP|Reuters|EPA|Landov|Bloomberg|Shutterstock|Sipa|CQ Roll Call)"
 _NOT_HEADLINE = re.compile(
-    r"^\(.*\)$|\([^()]*(?:/|\b[Pp]hoto\b)[^()]*\)$|^(?:Updated|Posted|Published|Last updated)\b"
-    r"|\bago$|^Story highlights\b")
+    r"^\(.*\)$|\([^()]*(?:/|\b[Pp]hoto\b|\b" + _CREDITED + r"\b)[^()]*\)$"
+    r"|(?:/\s?|\bvia\s)" + _CREDITED + r"[\w ./-]{0,20}$"
+    r"|^(?:Updated|Posted|Published|Last updated)\b|\bago$|^Story highlights\b")
+# Bylines without "By": "Michael Collins and David Jackson", "Jonathan Starkey, Cris Barrish
+# and Esteban Parra".
+_NAME = (r"(?!(?:Where|Why|How|What|When|Who|Through|The|Is|Are|Was|Has|Will|Can)\b)"
+         r"[A-Z][\w.'’-]+(?:\s(?!(?:Is|Are|Was|Has|Will|Can|Of|In|On|For)\b)[A-Z][\w.'’-]+){1,2}")
+_NAMES = re.compile(rf"^{_NAME}(?:,\s{_NAME})*,?\sand\s{_NAME}$")
+_MARKDOWN_HEADING = re.compile(r"^#{1,2}\s+(\S.*?)(?:\s+#+)?$")
 WRAP_MAX_CHARS = 100  # hard-wrapped text is wrapped at 60–80 characters, rarely more
 
 
@@ -43,6 +51,9 @@ def infer_title(lines: list[str]) -> tuple[str | None, str, int | None]:
     if not content:
         return None, "unknown", None
     first = content[0]
+    heading = _MARKDOWN_HEADING.match(lines[first].strip())
+    if heading and len(content) > 1:  # "# Headline" in a Markdown file says so itself
+        return heading[1], "first-line", first
     # A one-line text is a body, not a headline.
     if len(content) > 1 and is_headline(lines, first, content[1]):
         return lines[first].strip(), "first-line", first
@@ -57,7 +68,8 @@ def is_headline(lines: list[str], i: int, following: int) -> bool:
     """Whether ``lines[i]`` reads as a headline above the text that starts at ``following``."""
     line = lines[i].strip()
     n = count_words(line)
-    if not 3 <= n <= MAX_WORDS or _NOT_HEADLINE.search(line) or _starts_lower(line):
+    if not 3 <= n <= MAX_WORDS or _NOT_HEADLINE.search(line) or _NAMES.match(line) \
+            or _starts_lower(line):
         return False  # a label or a name ("Politics", "John Bacon"), a caption, a time stamp
     if ends_sentence(line) and not _title_case(line):
         return False
@@ -70,13 +82,17 @@ def is_headline(lines: list[str], i: int, following: int) -> bool:
     last = line.rsplit(" ", 1)[-1].casefold().strip(_CLOSERS)
     width = _wrap_width(lines, following)
     if width is None:
-        # Paragraphs are one line each, or too few lines to tell: a short line breaking
-        # after "and", "of"… above another short one is a sentence wrapped in two.
-        return not (last in _CONNECTIVES and len(line) <= WRAP_MAX_CHARS
-                    and len(nxt) <= WRAP_MAX_CHARS)
+        # Paragraphs are one line each; or the text is too short to tell, and then a short
+        # line breaking after "and", "of"… above another short one is a sentence in two.
+        short = sum(1 for ln in lines[following:following + 3] if ln.strip()) < 3
+        return not (short and last in _CONNECTIVES and len(line) <= WRAP_MAX_CHARS
+                    and len(nxt) <= WRAP_MAX_CHARS and not _title_case(line))
     # Hard-wrapped: a wrapped line breaks because the next word does not fit; a headline
-    # breaks where the next word would have fitted, or runs past the width.
-    return len(line) + 1 + len(nxt.split(" ", 1)[0]) <= width or len(line) > width + 5
+    # breaks where the next word would have fitted, or runs past the width. One as long as
+    # the width shows itself by its capitals or by closing a quote before a capital.
+    return len(line) + 1 + len(nxt.split(" ", 1)[0]) <= width or len(line) > width + 5 \
+        or (last not in _CONNECTIVES and _title_case(line, 1.0)) \
+        or (line.endswith(tuple(_CLOSERS)) and nxt[:1].isupper())
 
 
 def _starts_lower(line: str) -> bool:
@@ -84,12 +100,13 @@ def _starts_lower(line: str) -> bool:
     return line[:1].islower() and not line[1:2].isupper()
 
 
-def _title_case(line: str) -> bool:
-    """Most words capitalised ("Judge Blocks Trump Administration's Asylum Policy. Here's
-    Why."): a headline even when it ends with a full stop; a sentence is not written so."""
+def _title_case(line: str, share: float = 0.85) -> bool:
+    """Words of four letters or more capitalised (``share`` of them: "Judge Blocks Trump
+    Administration's Asylum Policy. Here's Why."): a headline even when it ends with a full
+    stop; a sentence is not written so, though one full of names comes close."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
     return len(words) >= 3 and not line.isupper() \
-        and sum(w[0].isupper() for w in words) >= 0.85 * len(words)
+        and sum(w[0].isupper() for w in words) >= share * len(words)
 
 
 def ends_sentence(line: str) -> bool:

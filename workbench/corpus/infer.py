@@ -104,21 +104,23 @@ def dateline_date(day: tuple[int, int, int | None], reported: date | None, url: 
                   span: tuple[date, date] | None, today: date) -> date | None:
     """The year of a dateline's month and day, from other evidence, or None.
 
-    In order: the year the dateline states; the first year putting the day on or after the
-    latest day the text reports (``reported``, give or take ``DATELINE_LATER_DAYS``); a year
-    in the URL; the one year putting it within the corpus's known publication dates (``span``).
+    In order: the year the dateline states; a year in the URL path (news sites file stories
+    by year); the first year putting the day on or after the latest day the text reports
+    (``reported``, give or take ``DATELINE_LATER_DAYS``); the one year putting it within the
+    corpus's known publication dates (``span``).
     Never a day after ``today``: no evidence, no date.
     """
     month, dom, year = day
     candidates: list[date | None] = []
+    url_year = _URL_YEAR.search(urlparse(url).path) if url else None
     if year:
         candidates = [_safe(year, month, dom)]
+    elif url_year:
+        candidates = [_safe(int(url_year[1]), month, dom)]
     elif reported is not None:
         candidates = [next((d for y in range(reported.year - 1, reported.year + 2)
                             if (d := _safe(y, month, dom)) is not None
                             and (reported - d).days <= DATELINE_LATER_DAYS), None)]
-    elif url and (m := _URL_YEAR.search(urlparse(url).path)):
-        candidates = [_safe(int(m[1]), month, dom)]
     elif span is not None:
         fits = [d for y in range(span[0].year - 1, span[1].year + 2)
                 if (d := _safe(y, month, dom)) is not None
