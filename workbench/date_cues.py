@@ -75,7 +75,9 @@ def direction(text: str, start: int, end: int, doc: Any = None, reach: int = 1,
     if before.endswith(_TAIL_BEFORE):
         return PAST
     found = _doc_direction(doc, start, end, reach) if doc is not None else None
-    tense, own = found if found is not None else (_text_direction(text, start, end, breaks), True)
+    if found is None:  # a word in "-ed" may be a participle ("now delayed until"): not "own"
+        found = _text_direction(text, start, end, breaks)
+    tense, own = found
     if before.endswith(_TAIL_DEADLINE):  # "now delayed until at least Oct. 31"
         return PAST if tense == PAST and own else FUTURE
     return tense
@@ -167,7 +169,8 @@ def sentence_breaks(text: str) -> list[int]:
     return [m.start() for m in _SENT_END.finditer(text)]
 
 
-def _text_direction(text: str, start: int, end: int, breaks: list[int] | None) -> str:
+def _text_direction(text: str, start: int, end: int, breaks: list[int] | None
+                    ) -> tuple[str, bool]:
     if breaks is None:
         breaks = [m.start() for m in _SENT_END.finditer(text, max(0, start - 250), end + 250)]
     i = bisect_left(breaks, start)
@@ -177,12 +180,12 @@ def _text_direction(text: str, start: int, end: int, breaks: list[int] | None) -
     before = [w.lower() for w in _WORD.findall(text, lo, start)]
     for k in range(len(before) - 1, -1, -1):
         if (found := _word_tense(before, k)) is not None:
-            return found
+            return found, not before[k].endswith("ed") or before[k] in _PAST_WORDS
     after = [w.lower() for w in _WORD.findall(text, end, hi)]
     for k in range(len(after)):
         if (found := _word_tense(after, k)) is not None:
-            return found
-    return NONE
+            return found, not after[k].endswith("ed") or after[k] in _PAST_WORDS
+    return NONE, True
 
 
 def _word_tense(words: list[str], i: int) -> str | None:
