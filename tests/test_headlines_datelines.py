@@ -283,3 +283,28 @@ def test_a_year_in_the_url_beats_a_date_the_text_recalls():
     # The politico form: /story/2013/12/2016-digital-campaign-….
     url = "http://www.politico.com/story/2013/12/2016-digital-campaign-101180.html?hp=t1"
     assert dateline_date((12, 26, None), None, url, None, today) == date(2013, 12, 26)
+
+
+def test_datelines_become_no_mentions_or_dates(tmp_path, trained_model):
+    from workbench.annotate.run import annotate
+    from workbench.corpus.load import load_corpus
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    # The lead of tgcontest's AP story (BEIJING (AP) —) and the AP and TASS datelines.
+    (corpus / "ap.txt").write_text(
+        "Chinese vaccine maker fined\n\nBEIJING (AP) — A Chinese maker of rabies vaccine that was "
+        "fined 9.1 billion yuan has filed for bankruptcy, the company said.", encoding="utf-8")
+    (corpus / "kyiv.txt").write_text(
+        "KYIV, Ukraine (AP) — Russia launched drones at Kyiv overnight, Ukrainian officials "
+        "said.\n\nFighting went on near Pokrovsk.", encoding="utf-8")
+    (corpus / "tass.txt").write_text(
+        "Russia could resume gas transit\n\nIGORA /Leningrad Region/, December 26. /TASS/. "
+        "Russia could resume gas transit through Ukraine, Dmitry Peskov said.", encoding="utf-8")
+    df = load_corpus(corpus)
+    ann = annotate(df, model=trained_model, cache_dir=tmp_path / "cache")
+    mentioned = set(ann.mentions["text"])
+    assert not {"BEIJING", "KYIV", "IGORA", "AP", "TASS", "Leningrad Region"} & mentioned
+    assert "Kyiv" in mentioned or "Russia" in mentioned  # the text itself is annotated
+    assert "December 26" not in set(ann.dates["text"])
+    assert set(df["outlet"]) == {"AP", "TASS"}
