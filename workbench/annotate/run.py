@@ -31,6 +31,9 @@ from workbench.cache.paths import default_cache_dir
 FLUSH_ARTICLES = 200
 FLUSH_SECONDS = 30.0
 TASK_ARTICLES = 24  # articles per task sent to a worker process
+MAX_CHARS = 2_000_000
+"""Characters of one article that are annotated (``max_chars=``): ~300k words, far past any
+news article; what lies beyond (a dump pasted as one record) is left unannotated, and said."""
 
 
 @dataclass
@@ -70,7 +73,8 @@ def article_key(text: Any, published: Any) -> str:
 
 def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
              cache_dir: str | Path | None = None, *, kb: str | Path | KnowledgeBase | None = None,
-             progress: bool | None = None, tables: bool = True) -> Annotations:
+             progress: bool | None = None, tables: bool = True,
+             max_chars: int = MAX_CHARS) -> Annotations:
     """Annotate an ``articles`` table (from ``load_corpus``), using and filling the cache.
 
     ``model``: a spaCy pipeline name or path (default: ``$WORKBENCH_SPACY_MODEL``, then
@@ -78,7 +82,8 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     ``jobs``: worker processes; ``cache_dir``: default ``$WORKBENCH_CACHE_DIR`` or the user
     cache folder; ``kb``: knowledge-base file (default ``data/kb/entities.yaml``);
     ``tables=False`` only fills the cache and returns empty tables (the report runner, which
-    leaves the tables to the notebooks, so its memory does not grow with the corpus).
+    leaves the tables to the notebooks, so its memory does not grow with the corpus);
+    ``max_chars`` caps the characters of one article that are annotated.
     """
     started = time.perf_counter()
     try:
@@ -90,6 +95,11 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     store = AnnotationStore(Path(cache_dir) if cache_dir else default_cache_dir(),
                             info.fingerprint, asdict(info))
     texts = [article_text(t) for t in articles["text"]]
+    capped = [f"article {aid}: {len(t):,} characters; only the first {max_chars:,} are "
+              "annotated (max_chars=)"
+              for aid, t in zip(articles["article_id"], texts) if len(t) > max_chars]
+    if capped:
+        texts = [t[:max_chars] for t in texts]
     keys = [article_key(t, p) for t, p in zip(texts, articles["published"])]
     jobs_by_key: dict[str, Job] = {}
     for key, text, published in zip(keys, texts, articles["published"]):
@@ -99,15 +109,23 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     known = store.known_keys()
     todo = [job for key, job in jobs_by_key.items() if key not in known]
     show = progress if progress is not None else _interactive()
-    workers = jobs if jobs > 1 and len(todo) >= 2 * TASK_ARTICLES else 1
+    workers = 1
     if todo:
-        _run(todo, info, kb_obj, store, workers, show)
+        # One annotating run per cache at a time: a second waits, then does only what the
+        # first left undone.
+        with store.lock(note=f"waiting for another run annotating into {store.root} …"):
+            known = store.known_keys()
+            todo = [job for key, job in jobs_by_key.items() if key not in known]
+            workers = _workers(jobs, len(todo))
+            if todo:
+                _run(todo, info, kb_obj, store, workers, show)
     if not tables:
         result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
         result.stats = {"articles": len(articles), "annotated": len(todo),
                         "from_cache": len(jobs_by_key) - len(todo),
                         "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
-        result.problems[:0] = [*([info.notice] if info.notice else []), *store.problems]
+        result.problems[:0] = [*([info.notice] if info.notice else []), *capped,
+                               *store.problems]
         return result
     cached = store.read(jobs_by_key)
     found = set(cached["keys"]["key"])
@@ -120,8 +138,45 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     result.stats = {"articles": len(articles), "annotated": len(todo),
                     "from_cache": len(jobs_by_key) - len(todo),
                     "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
-    result.problems[:0] = [*([info.notice] if info.notice else []), *store.problems]
+    result.problems[:0] = [*([info.notice] if info.notice else []), *capped, *store.problems]
     return result
+
+
+def _workers(jobs: int, n_todo: int) -> int:
+    """Worker processes for ``n_todo`` articles: ``jobs``, unless too few articles to pay for
+    starting them, or a plain script without a main guard (spawned workers re-run the
+    script, which would start workers of its own)."""
+    if jobs <= 1:
+        return 1
+    script = unguarded_script()
+    if script:  # said even when this corpus is too small to start workers: the next may not be
+        import warnings
+
+        warnings.warn(f"jobs={jobs} needs the script's work under `if __name__ == "
+                      f"\"__main__\":` ({script}): worker processes start by re-running the "
+                      "script. Annotating in this process instead.", stacklevel=3)
+        return 1
+    return jobs if n_todo >= 2 * TASK_ARTICLES else 1
+
+
+def unguarded_script() -> str | None:
+    """The path of the running ``__main__`` script when it is a file without an
+    ``if __name__ == "__main__":`` block, else None (notebooks, ``-c``, the CLI, guarded
+    scripts)."""
+    import ast
+
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    if not path or getattr(main, "__spec__", None) is not None:  # `python -m`, entry points
+        return None
+    try:
+        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, ValueError):
+        return None
+    for node in tree.body:
+        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test):
+            return None
+    return str(path)
 
 
 def _interactive() -> bool:

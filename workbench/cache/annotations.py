@@ -4,17 +4,25 @@ Layout: ``<cache>/annotations/<fingerprint>/part-<id>/{keys,mentions,quotes,date
 A part is written into a hidden work folder and renamed into place when complete, so a run
 killed at any moment (Ctrl-C, ``kill -9``) leaves only whole parts: the next run reads them and
 annotates the rest. Keys found in two parts (two runs racing) are read once. A part that cannot
-be read (a disk error, a file truncated by power loss) is moved aside and reported; its
-articles are simply annotated again.
+be read (a disk error, a file truncated by power loss, a file of the wrong table) is moved
+aside and reported; its articles are simply annotated again.
+
+Runs sharing a cache: annotation and compaction hold the store's lock (``lock()``), so a second
+run waits for the first and then annotates only what is still missing. Readers take no lock:
+compaction publishes the merged part before the old ones go, and a reader that finds a part
+gone re-lists the parts and reads again rather than calling the part unreadable.
 """
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 import shutil
+import sys
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +30,7 @@ import pandas as pd
 
 from workbench import tables
 from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
+from workbench.errors import AnnotateError
 
 TABLES = ("mentions", "quotes", "dates")
 FILES = ("keys", *TABLES)
@@ -34,12 +43,40 @@ class AnnotationStore:
 
     def __init__(self, cache_dir: Path, fingerprint: str, info: dict[str, Any] | None = None):
         self.root = Path(cache_dir) / "annotations" / fingerprint
-        self.root.mkdir(parents=True, exist_ok=True)
-        sweep_stale(self.root)
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            sweep_stale(self.root)
+            if info is not None and not (self.root / "pipeline.json").exists():
+                (self.root / "pipeline.json").write_text(json.dumps(info, indent=2), "utf-8")
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
         self.problems: list[str] = []
         self._index: dict[str, Path] | None = None
-        if info is not None and not (self.root / "pipeline.json").exists():
-            (self.root / "pipeline.json").write_text(json.dumps(info, indent=2), "utf-8")
+
+    @contextlib.contextmanager
+    def lock(self, *, wait: bool = True, note: str | None = None) -> Iterator[bool]:
+        """Hold the store's lock (an ``flock`` on ``.lock``); yields False when ``wait`` is
+        False and another process holds it. ``note`` is printed while waiting."""
+        import fcntl
+
+        try:
+            fh = open(self.root / ".lock", "a+b")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            raise _write_error(self.root, exc) from None
+        try:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if not wait:
+                    yield False
+                    return
+                if note:
+                    print(note, file=sys.stderr)
+                fcntl.flock(fh, fcntl.LOCK_EX)
+            self._index = None  # another run may have written parts meanwhile
+            yield True
+        finally:
+            fh.close()  # releases the lock
 
     def parts(self) -> list[Path]:
         """Complete parts, oldest name first."""
@@ -52,13 +89,19 @@ class AnnotationStore:
     def write_part(self, keys: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]
                    ) -> Path:
         """Store annotated articles as one new part, atomically."""
-        tmp = new_tmp_dir(self.root, "part")
-        _frame(keys, KEY_COLUMNS).to_parquet(tmp / "keys.parquet", index=False)
-        for name in TABLES:
-            _table_frame(rows.get(name, []), name).to_parquet(tmp / f"{name}.parquet",
-                                                              index=False)
-        final = self.root / f"part-{uuid.uuid4().hex}"
-        publish(tmp, final)
+        tmp = None
+        try:
+            tmp = new_tmp_dir(self.root, "part")
+            _frame(keys, KEY_COLUMNS).to_parquet(tmp / "keys.parquet", index=False)
+            for name in TABLES:
+                _table_frame(rows.get(name, []), name).to_parquet(tmp / f"{name}.parquet",
+                                                                  index=False)
+            final = self.root / f"part-{uuid.uuid4().hex}"
+            publish(tmp, final)
+        except OSError as exc:
+            if tmp is not None:  # never leave a half-written part holding the space
+                shutil.rmtree(tmp, ignore_errors=True)
+            raise _write_error(self.root, exc) from None
         self._index = None
         return final
 
@@ -66,7 +109,9 @@ class AnnotationStore:
         """The cached rows of ``keys``: ``keys`` (status per article) and the three tables, each
         with a ``key`` column instead of ``article_id``; each key from one part only."""
         if len(self.parts()) > COMPACT_AFTER:
-            self._compact()
+            with self.lock(wait=False) as mine:
+                if mine:  # else another run is writing or compacting: read as it is
+                    self._compact()
         return self._read(keys)
 
     def statuses(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
@@ -88,6 +133,15 @@ class AnnotationStore:
         return by_part
 
     def _read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
+        keys = list(keys)
+        for _ in range(5):
+            try:
+                return self._read_once(keys)
+            except _PartGone:
+                self._index = None  # compacted away meanwhile: list the parts again
+        return self._read_once(keys)
+
+    def _read_once(self, keys: list[str]) -> dict[str, pd.DataFrame]:
         by_part = self._keys_by_part(keys)
         out: dict[str, list[pd.DataFrame]] = {name: [] for name in FILES}
         for part, wanted in by_part.items():
@@ -110,8 +164,9 @@ class AnnotationStore:
                 try:
                     keys = pd.read_parquet(part / "keys.parquet", columns=["key"])["key"]
                 except Exception as exc:  # noqa: BLE001 — any unreadable part is set aside
-                    self._quarantine(part, exc)
-                    continue
+                    if part.exists():
+                        self._quarantine(part, exc)
+                    continue  # compacted away while listing: its keys are in the new part
                 for key in keys:
                     index.setdefault(key, part)
             self._index = index
@@ -119,14 +174,23 @@ class AnnotationStore:
 
     def _read_part(self, part: Path) -> dict[str, pd.DataFrame] | None:
         try:
-            return {name: pd.read_parquet(part / f"{name}.parquet") for name in FILES}
+            frames = {name: pd.read_parquet(part / f"{name}.parquet") for name in FILES}
         except Exception as exc:  # noqa: BLE001 — see _key_index
+            if not part.exists():
+                raise _PartGone(part) from None
             self._quarantine(part, exc)
             return None
+        wrong = [name for name in FILES if not _schema_ok(frames[name], name)]
+        if wrong:
+            self._quarantine(part, None, f"its {', '.join(wrong)} file does not hold that "
+                                         "table's columns")
+            return None
+        return frames
 
-    def _quarantine(self, part: Path, exc: BaseException) -> None:
-        self.problems.append(f"annotation cache part {part.name} is unreadable "
-                             f"({type(exc).__name__}); set aside, its articles are redone")
+    def _quarantine(self, part: Path, exc: BaseException | None, why: str = "") -> None:
+        why = why or f"unreadable ({type(exc).__name__})"
+        self.problems.append(f"annotation cache part {part.name}: {why}; set aside, its "
+                             "articles are redone")
         self._index = None
         try:  # a hidden .tmp name: out of every listing, swept like any leftover
             os.replace(part, part.with_name(f".dead-{part.name}.tmp"))
@@ -140,10 +204,16 @@ class AnnotationStore:
         merged = self._read(self.known_keys()) if old else None
         if merged is None:
             return
-        tmp = new_tmp_dir(self.root, "part")
-        for name in FILES:
-            merged[name].to_parquet(tmp / f"{name}.parquet", index=False)
-        publish(tmp, self.root / f"part-{uuid.uuid4().hex}")
+        tmp = None
+        try:
+            tmp = new_tmp_dir(self.root, "part")
+            for name in FILES:
+                merged[name].to_parquet(tmp / f"{name}.parquet", index=False)
+            publish(tmp, self.root / f"part-{uuid.uuid4().hex}")
+        except OSError:  # no room to merge: the parts stay as they are, still readable
+            if tmp is not None:
+                shutil.rmtree(tmp, ignore_errors=True)
+            return
         for part in old:
             dead = part.with_name(f".dead-{part.name}.tmp")
             try:
@@ -152,6 +222,26 @@ class AnnotationStore:
                 continue
             shutil.rmtree(dead, ignore_errors=True)
         self._index = None
+
+
+class _PartGone(Exception):
+    """A listed part disappeared before it was read (another run compacted the store)."""
+
+
+def _schema_ok(frame: pd.DataFrame, name: str) -> bool:
+    """The part file holds the table it is named for (a swapped file would silently lose
+    rows otherwise)."""
+    expected = set(KEY_COLUMNS) if name == "keys" else \
+        {"key", *tables.columns(name)} - {"article_id"}
+    return expected <= set(frame.columns)
+
+
+def _write_error(path: Path, exc: OSError) -> AnnotateError:
+    what = {errno.ENOSPC: "the disk is full", errno.EROFS: "read-only file system",
+            errno.EACCES: "permission denied", errno.EDQUOT: "disk quota exceeded"
+            }.get(exc.errno or 0, exc.strerror or str(exc))
+    return AnnotateError(f"{path}: cannot write the annotation cache ({what}); free space, or "
+                         "choose another folder with --cache-dir / $WORKBENCH_CACHE_DIR")
 
 
 def _table_frame(rows: list[dict[str, Any]], name: str) -> pd.DataFrame:

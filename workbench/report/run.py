@@ -140,6 +140,7 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     cache = (Path(options["cache_dir"]).expanduser().resolve() if options["cache_dir"]
              else default_cache_dir())
     out = Path(out).expanduser().resolve()  # absolute: papermill changes the working folder
+    staging_folder(out).rmdir()  # writable? (else one line now, before any kernel starts)
 
     # The notebooks open the corpus with the default knowledge base: their kernels (started
     # by the pool or by papermill, now or later) inherit this process's environment.

@@ -12,13 +12,21 @@ import shutil
 import uuid
 from pathlib import Path
 
+from workbench.report.errors import ReportError
+
 _STAGE_PREFIX = ".staging-"
 
 
 def staging_folder(out: Path) -> Path:
     """A fresh hidden folder in ``out`` for one run's files (stale ones of killed runs are
     removed first)."""
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        stage = out / f"{_STAGE_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
+        stage.mkdir()
+    except OSError as exc:
+        raise ReportError(f"{out}: cannot write the reports ({exc.strerror or exc}); choose "
+                          "another folder with --out") from None
     for old in out.glob(f"{_STAGE_PREFIX}*.tmp"):
         try:
             pid = int(old.name[len(_STAGE_PREFIX):].split("-", 1)[0])
@@ -26,8 +34,6 @@ def staging_folder(out: Path) -> Path:
             continue
         if not pid_alive(pid):
             shutil.rmtree(old, ignore_errors=True)
-    stage = out / f"{_STAGE_PREFIX}{os.getpid()}-{uuid.uuid4().hex[:12]}.tmp"
-    stage.mkdir()
     return stage
 
 
