@@ -9,12 +9,13 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import SHARED
 
 from workbench.analyze.lexicon import lexicon_counts, lexicon_matches
 from workbench.analyze.lexicon_file import LexiconError, lexicon_from_dict, load_lexicon
 from workbench.annotate.run import annotate
 from workbench.corpus.load import load_corpus
+
+from conftest import SHARED
 
 ALLSIDES = SHARED / "corpora" / "allsides-10k.jsonl.gz"
 
@@ -209,3 +210,22 @@ def test_frame_charts_carry_the_counts():
         frame_timeline(c)
     t = frame_timeline(lexicon_counts(m, arts, freq="D")).to_dict()
     assert "per day" in t["title"]["subtitle"]
+
+
+def test_keyness_counts_recurring_phrases_of_up_to_four_words():
+    from workbench.analyze.keyness import keyness, word_counts
+
+    rows = REAL_LINES * 3 + [("bbc", "Ukraine's armed forces repelled assaults near Pokrovsk.")]
+    arts = pd.DataFrame({"article_id": [f"a{i}" for i in range(len(rows))],
+                         "outlet": [o for o, _ in rows], "text": [t for _, t in rows],
+                         "n_words": [len(t.split()) for _, t in rows],
+                         "published": pd.Timestamp("2022-03-01")})
+    wc = word_counts(arts)
+    ria = wc[wc["group"] == "ria"].set_index("term")["count"]
+    assert ria["special military operation"] == 3  # three words, used three times: counted
+    assert ria["russia military operation continues"] == 3  # four words
+    bbc = set(wc.loc[wc["group"] == "bbc", "term"])
+    assert "armed forces repelled" not in bbc  # used once: not a term
+    assert "armed forces" in bbc  # two-word phrases count as before
+    k = keyness(wc, min_count=3)
+    assert "special military operation" in set(k["term"])

@@ -30,12 +30,21 @@ from .tokens import terms
 KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
 
 
+# Words and phrases of up to four words ("special military operation"); a phrase of three or
+# more words counts only when it recurs (LONG_MIN_COUNT times in the corpus), so one-off runs
+# of words neither crowd the vocabulary nor inflate the totals the statistic divides by.
+WORD_NGRAM = (1, 4)
+LONG_MIN_COUNT = 3
+
+
 def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
-                ngram: tuple[int, int] = (1, 2)) -> pd.DataFrame:
+                ngram: tuple[int, int] = WORD_NGRAM) -> pd.DataFrame:
     """Term counts per group from ``articles.text`` less its boilerplate (see
     :func:`~workbench.analyze.select.select_articles`; tokenised as described in
-    :mod:`workbench.analyze.tokens`; ``ngram=(1, 2)`` counts words and two-word phrases such as
-    ``kiev regime`` together).  Columns: group, term, count."""
+    :mod:`workbench.analyze.tokens`; ``ngram=(1, 4)`` counts words and phrases of up to four
+    words — ``kiev regime``, ``special military operation`` — together, phrases of three or
+    more words only when used :data:`LONG_MIN_COUNT` times or more).  Columns: group, term,
+    count."""
     labels = group_column(articles, by).to_numpy()
     per_group: dict[str, Counter[str]] = {}
     for label, text in zip(labels, analysis_texts(articles)):  # boilerplate left out
@@ -59,11 +68,23 @@ def _counts_table(out: pd.DataFrame, by: str, unit: str) -> pd.DataFrame:
     """The counts-table form both counters return: int64 counts, most frequent first per group,
     and what was counted in ``attrs``."""
     out["count"] = out["count"].astype("int64")
+    if unit == "words" and len(out):
+        out = _recurring(out)
     out = out.sort_values(["group", "count", "term"], ascending=[True, False, True],
                           ignore_index=True)
     out.attrs["by"] = by
     out.attrs["unit"] = unit
     return out
+
+
+def _recurring(out: pd.DataFrame) -> pd.DataFrame:
+    """Drop phrases of three or more words used fewer than LONG_MIN_COUNT times in all."""
+    long = out["term"].str.count(" ").to_numpy() >= 2
+    if not long.any():
+        return out
+    total = out.loc[long].groupby("term")["count"].sum()
+    rare = set(total.index[total < LONG_MIN_COUNT])
+    return out[~(long & out["term"].isin(rare).to_numpy())]
 
 
 DEFAULT_ALPHA0 = 1000.0
