@@ -273,3 +273,14 @@ def test_report_folder_inside_the_corpus_is_not_read_back(sample_copy):
     df = load_corpus(sample_copy)
     assert len(df) == before
     assert any("report folder" in s for s in df.attrs["skipped"])
+
+
+def test_cli_flags_set_the_caps(tmp_path):
+    body = "word " * 300_000  # 1.5 MB
+    (tmp_path / "d.jsonl").write_text(json.dumps({"text": body}) + "\n" + good_record(1) + "\n",
+                                      encoding="utf-8")
+    cmd = [sys.executable, "-m", "workbench", "corpus", str(tmp_path)]
+    capped = subprocess.run([*cmd, "--max-file-mb", "1"], capture_output=True, text=True)
+    assert capped.returncode == 0 and "1 MB limit" in capped.stdout + capped.stderr
+    raised = subprocess.run([*cmd, "--max-file-mb", "2"], capture_output=True, text=True)
+    assert "MB limit" not in raised.stdout + raised.stderr

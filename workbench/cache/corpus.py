@@ -26,8 +26,9 @@ def corpus_key(path: str | Path, options: dict[str, Any]) -> str | None:
     (the loader then reports the problem itself)."""
     from workbench.read.files import CorpusError, find_files
 
+    limits = options.get("limits")
     try:
-        found = find_files(path)
+        found = find_files(path, follow_symlinks=bool(getattr(limits, "follow_symlinks", False)))
     except CorpusError:
         return None
     h = hashlib.sha256()

@@ -63,7 +63,12 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sources", metavar="CSV", help="sources.csv to join (default: the folder's)")
     p.add_argument("--no-metadata", action="store_true", help="ignore metadata.csv sidecars")
     p.add_argument("--max-file-mb", type=positive_float, default=10,
-                   help="size cap for one article file")
+                   help="size cap for one article file or dataset record (default 10)")
+    p.add_argument("--max-dataset-mb", type=positive_float, default=4096,
+                   help="cap on the decompressed bytes read from one dataset file "
+                        "(default 4096)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="also read symbolic links that lead outside the corpus folder")
 
 
 def corpus_options(args: argparse.Namespace) -> dict[str, object]:
@@ -84,8 +89,12 @@ def corpus_options(args: argparse.Namespace) -> dict[str, object]:
             raise UsageError(f"--field {item}: unknown field '{name}'; known: "
                              f"{', '.join(DEFAULT_FIELDS)}")
         fields[name] = key
+    from workbench.read.limits import Limits
+
+    limits = Limits(max_file_mb=args.max_file_mb, max_dataset_mb=args.max_dataset_mb,
+                    follow_symlinks=args.follow_symlinks)
     return {"fields": fields or None, "sources": args.sources, "metadata": not args.no_metadata,
-            "max_file_mb": args.max_file_mb}
+            "limits": limits}
 
 
 def add_annotate_options(p: argparse.ArgumentParser) -> None:

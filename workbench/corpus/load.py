@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ from workbench.corpus.clean import Cleaned, clean_text, count_words
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
 from workbench.read.files import CorpusError, display_path, find_files, read_file
+from workbench.read.limits import Limits
 from workbench.read.records import Record, problem
 from workbench.read.sidecar import METADATA_NAME, read_metadata, read_sources
 
@@ -28,14 +30,17 @@ CHUNK_ROWS = 2000
 
 def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] | None = None,
                 sources: str | Path | None = None, metadata: bool = True,
-                max_file_mb: float = 10, dedupe: bool = True, boilerplate: bool = True,
+                max_file_mb: float | None = None, limits: Limits | None = None,
+                dedupe: bool = True, boilerplate: bool = True,
                 near_duplicate_threshold: float = 0.8, today: date | None = None,
                 progress: bool = False) -> pd.DataFrame:
     """Load every article under ``path`` (a folder, recursively, or one file) into one table.
 
     Options: ``fields`` maps dataset fields (``{"text": "body", "outlet": "site"}``) where the
     defaults do not fit; ``sources`` is a `sources.csv` to join (default: the one in the folder);
-    ``metadata=False`` ignores `metadata.csv` sidecars; ``max_file_mb`` caps one article file;
+    ``metadata=False`` ignores `metadata.csv` sidecars; ``limits`` bounds what is read
+    (``workbench.read.limits.Limits``: one article or record, one dataset file, compression
+    ratio, extra fields, symlinks; ``max_file_mb`` is a shortcut for its first cap);
     ``near_duplicate_threshold`` is the containment from which two bodies count as one story.
     ``boilerplate=False`` skips finding the paragraphs each outlet repeats across its articles
     (``workbench.corpus.boilerplate``; analyses leave them out by default).
@@ -46,8 +51,11 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     (README, PROVENANCE…) are listed in ``df.attrs["skipped"]``. Raises ``CorpusError`` when
     the path is missing or nothing at all could be loaded.
     """
-    found = find_files(path)
-    issues: list[str] = []
+    limits = limits or Limits()
+    if max_file_mb is not None:
+        limits = replace(limits, max_file_mb=max_file_mb)
+    found = find_files(path, follow_symlinks=limits.follow_symlinks)
+    issues: list[str] = list(found.problems)
     sidecars = {p.parent: read_metadata(p, issues) for p in found.metadata} if metadata else {}
     src_path = Path(sources) if sources else found.sources
     src = read_sources(src_path, issues) if src_path else None
@@ -65,7 +73,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
 
         files = tqdm(files, desc="reading", unit="file", leave=False)
     for file in files:
-        for record in read_file(file, display_path(file), max_file_mb=max_file_mb,
+        for record in read_file(file, display_path(file), limits=limits,
                                 fields=fields, problems=issues):
             _apply_sidecar(record, file, sidecars, used)
             rows.append(_article(record, known))
