@@ -107,13 +107,17 @@ def _value_problems(values: Mapping[str, Any]) -> list[str]:
 
     freqs = ("auto", *PERIODS)
     problems = []
+    bounds = {}
     for name in ("date_from", "date_to"):
         value = values.get(name)
         if value:
             try:
-                pd.Timestamp(value)
+                bounds[name] = pd.Timestamp(value)
             except (ValueError, TypeError):
                 problems.append(f"parameter '{name}': '{value}' is not a date (YYYY-MM-DD)")
+    if len(bounds) == 2 and bounds["date_from"] > bounds["date_to"]:
+        problems.append(f"date_from {values['date_from']} is after date_to "
+                        f"{values['date_to']}: no article could match")
     types = values.get("entity_types")
     bad = sorted(set(map(str.upper, map(str, types or []))) - set(ENTITY_TYPES))
     if bad:
