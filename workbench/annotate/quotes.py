@@ -144,6 +144,10 @@ class _Article:
         """Rule 4: the next sentence of the paragraph, or a paragraph that is all quotation
         after one that ended with (or in) the attributed quotation."""
         between = self.text[prev.close:span.open]
+        for s in self.spans:  # a title in the attribution: “…,” she said on “Face the Nation.”
+            if prev.close <= s.open and s.close <= span.open and self.sent(s.open) == self.sent(
+                    f.verb.idx):
+                between = between.replace(self.text[s.open:s.close], "")
         if any(c in between for c in _OPENERS + '"'):
             return False
         if prev.para == span.para:
@@ -176,6 +180,9 @@ class _Article:
         if any(c.dep_.startswith(("nsubj", "expl")) and not a <= c.i < b
                for t in top for c in t.children):
             return False  # its subject is the writer's: "said it “makes the country look bad”"
+        if how == "lead" and text[span.start].islower() and not any(
+                t.dep_.startswith(("nsubj", "expl")) for t in doc[a:b]):
+            return False  # a verb phrase: 'said proposals … “offends our principles.”'
         if doc[a].dep_ == "mark" and not a <= doc[a].head.head.i < b:
             return False  # a subordinate clause of the writer's: "nervous, “because …”"
         glue = (prev.text in ",:;—–-(" or prev.pos_ == "SCONJ" or prev.like_num
