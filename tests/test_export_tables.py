@@ -81,3 +81,14 @@ def test_sources_beside_a_corpus_file(tmp_path):
     arts = load_corpus(corpus)
     assert dict(zip(arts["outlet"], arts["country"], strict=True)) == {"Izvestia": "Russia",
                                                                        "Novinite": "Bulgaria"}
+
+
+def test_unknown_group_by_says_what_exists_and_where_it_comes_from(sample_articles):
+    from workbench.analyze.select import group_column
+
+    with pytest.raises(KeyError) as err:
+        group_column(sample_articles, "group")
+    message = str(err.value)
+    assert "You can group by outlet" in message and "country" in message
+    assert "text" not in message.split("You can group by")[1].split(".")[0].split(", ")
+    assert "sources.csv (outlet,group) in the corpus folder or beside the corpus file" in message

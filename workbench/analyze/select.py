@@ -35,9 +35,21 @@ def group_column(articles: pd.DataFrame, by: str = "outlet") -> pd.Series:
     """The labels to group ``articles`` by: ``outlet`` or any column joined from sources.csv
     (``group``, ``country``…), as strings, with missing values shown as ``"(unknown)"``."""
     if by not in articles.columns:
-        extra = [c for c in articles.columns if c not in _CONTRACT_HINT]
-        raise KeyError(f"cannot group by {by!r}: articles has no such column "
-                       f"(try 'outlet' or one of the sources.csv columns {extra})")
+        from workbench.tables import columns
+
+        usable = [c for c in articles.columns
+                  if c not in _CONTRACT_HINT | {"duplicate_of", "boilerplate"}
+                  and pd.api.types.is_string_dtype(articles[c].dtype)
+                  and not articles[c].map(lambda v: isinstance(v, (list, dict))).any()]
+        contract = set(columns("articles"))
+        joined = [c for c in usable if c not in contract]
+        raise KeyError(
+            f"cannot group by {by!r}: the articles have no such column. You can group by "
+            f"{', '.join(usable) or 'outlet'}"
+            + (f" ({', '.join(joined)} from sources.csv or the dataset's own fields)"
+               if joined else "")
+            + f". A {by!r} column comes from a sources.csv (outlet,{by}) in the corpus folder "
+              f"or beside the corpus file, or given with --sources / sources=")
     s = articles[by]
     labels = s.astype("string").str.strip()
     labels = labels.where(labels.notna() & (labels != ""), UNKNOWN)
