@@ -223,6 +223,7 @@ def test_fallback_is_labelled_in_every_output(tmp_path):
     ({"date_from": "2025-13-45"}, "is not a date"),
     ({"entity_types": ["PERSON", "PEOPLE"]}, "unknown PEOPLE"),
     ({"freq": "Y"}, "is not one of auto, D, W, M"),
+    ({"date_from": "2025-12-01", "date_to": "2025-11-01"}, "is after date_to"),
 ])
 def test_bad_values_are_refused_before_any_kernel(monkeypatch, tmp_path, params, message):
     started = []
