@@ -57,8 +57,11 @@ class Lexicon:
 
 
 def default_lexicon_path() -> Path:
-    """The shipped starter, ``data/lexicons/war.yaml`` in the repository."""
-    return Path(__file__).resolve().parents[2] / "data" / "lexicons" / "war.yaml"
+    """The shipped starter, ``war.yaml`` of the packaged lexicons (``data/lexicons/`` in a
+    checkout)."""
+    from workbench import resources
+
+    return resources.path("lexicons") / "war.yaml"
 
 
 def load_lexicon(path: str | Path | None = None) -> Lexicon:
