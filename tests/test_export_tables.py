@@ -92,3 +92,19 @@ def test_unknown_group_by_says_what_exists_and_where_it_comes_from(sample_articl
     assert "You can group by outlet" in message and "country" in message
     assert "text" not in message.split("You can group by")[1].split(".")[0].split(", ")
     assert "sources.csv (outlet,group) in the corpus folder or beside the corpus file" in message
+
+
+def test_export_command(tmp_path, cache_root, trained_model, sample_annotations, capsys):
+    from workbench.cli import main
+
+    from conftest import SAMPLE
+
+    out = tmp_path / "tables"
+    code = main(["export", str(SAMPLE), "--out", str(out), "--format", "csv", "--lexicon",
+                 "--model", trained_model, "--cache-dir", str(cache_root)])
+    assert code == 0
+    assert sorted(p.name for p in out.iterdir()) == [
+        "articles.csv", "dates.csv", "lexicon_matches.csv", "mentions.csv", "quotes.csv"]
+    assert main(["export", str(SAMPLE), "--out", str(out), "--lexicon", str(tmp_path / "no.yaml"),
+                 "--model", trained_model, "--cache-dir", str(cache_root)]) == 1
+    assert "no.yaml: cannot read the lexicon" in capsys.readouterr().err
