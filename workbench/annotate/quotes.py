@@ -163,7 +163,8 @@ class _Article:
         n_words = len(text[span.start:span.end].split())  # "catch-and-release" is one
         if n_words < 2 or (n_words < 3 and not span.ends):
             return False
-        split = how == "tail" and re.match(r"[^.!?]{0,80}?,\s*[“\"]", text[span.close:])
+        split = how == "tail" and (n_words > 3 or re.match(  # a tagger's "matters" (NOUN)
+            r"[^.!?]{0,80}?,\s*[“\"]", text[span.close:]))  # or half a split quotation
         if not split and not any(_finite(t) or (t.tag_ == "VB" and t.i == a) or "Imp" in
                                  t.morph.get("Mood") for t in doc[a:b]) and \
                 text[span.end - 1] not in "?!":
@@ -192,7 +193,9 @@ class _Article:
         nxt = self._tok(span.close)  # "that “…” but said": the clause ends at the mark
         after = doc[nxt] if nxt < len(doc) and self.sent(doc[nxt].idx) == self.sent(
             span.open) else None
-        return glue and (span.ends or after is None or after.is_punct or after.pos_ == "CCONJ")
+        closed = text[span.end:span.close].rstrip("”»\"’' ")[-1:] in (",", ";")  # “…,” then
+        return glue and (span.ends or closed or after is None or after.is_punct
+                         or after.pos_ == "CCONJ")
 
     # ── direct ──
     def _tail(self, i: int, ends: bool) -> tuple[Any, Any] | None:
