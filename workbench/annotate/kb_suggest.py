@@ -20,7 +20,8 @@ have ``local:`` ids too).
 
 What is not an entity is left out before ranking — page chrome and fragments: a name that
 stands alone on its line in half its mentions or more ("AD" between paragraphs), a person's
-name still carrying a title or party ("Democrat Hillary Clinton"), text with a line
+name still carrying a title or party ("Democrat Hillary Clinton", "Director Mueller") or
+starting with a stop word ("Whatever Clinton"), text with a line
 break, URL, e-mail or handle, no capital letter, a number, only stop words, a dangling
 hyphen or apostrophe, a stop word at the end ("Barents and"), a lower-case word inside (other
 than name particles and linking words), more than six words, or a possessive ("Trump's" counts
@@ -61,7 +62,8 @@ peninsula valley region oblast province county state city street square avenue h
 mountain""".split())
 _TITLE_WORDS = frozenset("""democrat democratic republican gop independent liberal conservative
 president former sen senator rep representative gov governor secretary mr mrs ms dr minister
-spokesman spokeswoman chairman chairwoman candidate nominee""".split())
+spokesman spokeswoman chairman chairwoman candidate nominee director chief judge justice
+attorney general speaker leader commissioner ambassador sheriff officer""".split())
 _PARTICLES = frozenset("de da del della der den di du la le van von bin al el ibn y".split())
 _JUNK = re.compile(r"https?:|www\.|@|\.com\b|\.org\b|[|©®™#<>{}\[\]\\/=_*]")
 _POSSESSIVE = re.compile(r"['’]s?$")
@@ -154,7 +156,9 @@ def suggest(mentions: pd.DataFrame, articles: pd.DataFrame, kb: KnowledgeBase, *
 def title_leftover(name: str) -> bool:
     """A person's name still carrying a title or party ("Democrat Hillary Clinton")."""
     words = name.split()
-    return len(words) > 1 and words[0].lower().rstrip(".") in _TITLE_WORDS
+    first = words[0].lower().rstrip(".")
+    # A stop word first is a cut-off span too ("Whatever Clinton").
+    return len(words) > 1 and (first in _TITLE_WORDS or first in stop_words())
 
 
 def _alone_on_line(m: pd.DataFrame, texts: pd.Series) -> list[bool]:
