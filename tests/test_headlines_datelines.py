@@ -83,7 +83,7 @@ def test_closing_quotes_and_brackets_do_not_end_a_sentence():
     ["(Photo illustration: NRO; image: Lightfieldstudiosprod/Dreamstime)", "", LEAD],
     ["Senate Majority Leader Mitch McConnell on Capitol Hill, October 6, 2018 "
      "(Reuters/Jonathan Ernst)", "", LEAD],
-    ["border crossing after migrant rush", LEAD],
+    ["border crossing after migrant rush", "", *WRAPPED],
     ["Michael Collins and David Jackson", "", LEAD],
     ["Jonathan Starkey, Cris Barrish and Esteban Parra", "", LEAD],
     ["Eisen/Getty Images", "", LEAD],

@@ -68,19 +68,20 @@ def is_headline(lines: list[str], i: int, following: int) -> bool:
     """Whether ``lines[i]`` reads as a headline above the text that starts at ``following``."""
     line = lines[i].strip()
     n = count_words(line)
-    if not 3 <= n <= MAX_WORDS or _NOT_HEADLINE.search(line) or _NAMES.match(line) \
-            or _starts_lower(line):
+    if not 3 <= n <= MAX_WORDS or _NOT_HEADLINE.search(line) or _NAMES.match(line):
         return False  # a label or a name ("Politics", "John Bacon"), a caption, a time stamp
     if ends_sentence(line) and not _title_case(line):
         return False
     blank_after = following > i + 1
     nxt = lines[following].strip()
+    width = _wrap_width(lines, following)
+    if width is not None and _starts_lower(line):
+        return False  # the tail of a wrapped caption ("border crossing after migrant rush")
     if not blank_after and _starts_lower(nxt):
         return False  # the sentence goes on on the next line
     if blank_after:
         return True
     last = line.rsplit(" ", 1)[-1].casefold().strip(_CLOSERS)
-    width = _wrap_width(lines, following)
     if width is None:
         # Paragraphs are one line each; or the text is too short to tell, and then a short
         # line breaking after "and", "of"… above another short one is a sentence in two.
