@@ -4,11 +4,13 @@ one into a knowledge-base file.
 The review file is YAML the researcher edits: one entry per suggestion with an ``action``
 (``add`` a new entity, ``merge`` its spellings into the knowledge-base entity ``merge_into``,
 or ``skip``), the entity fields to check (``id``, ``name``, ``type``, ``affiliation``,
-``aliases``), and read-only ``evidence``.  :func:`add_reviewed` appends the new entities and
-inserts the merged aliases as text, so the knowledge base's comments and layout survive, and
-validates the result with :func:`workbench.annotate.kb.load_kb` before replacing the file: a
-bad edit is one :class:`~workbench.annotate.kb.KBError` naming the file and line, and the file
-is left as it was.
+``aliases``), and read-only ``evidence``.  Entries start as ``add`` (``merge`` when the
+knowledge base has the entity), or ``skip`` when the evidence needs a look first: an ambiguous
+surname, a name folded into a full name, a type conflict.  :func:`add_reviewed` appends the
+new entities and inserts the merged aliases as text, so the knowledge base's comments and
+layout survive, and validates the result with :func:`workbench.annotate.kb.load_kb` before
+replacing the file: a bad edit is one :class:`~workbench.annotate.kb.KBError` naming the file
+and line, and the file is left as it was.
 """
 
 from __future__ import annotations
@@ -84,8 +86,8 @@ def review_entries(suggestions: pd.DataFrame) -> list[dict[str, Any]]:
         aliases += [short for short, full in absorbed.items() if full == r["name"]]
         ambiguous = r["type"] == "PERSON" and " " not in r["name"] \
             and len(surnames.get(r["name"], ())) > 1
-        if r["name"] in absorbed or ambiguous:
-            action = "skip"
+        if r["name"] in absorbed or ambiguous or (r["type_conflict"] and not r["merge_into"]):
+            action = "skip"  # a type conflict needs a look first: set add once the type is right
         elif r["merge_into"]:
             action = "merge"
         else:
