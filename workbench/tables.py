@@ -162,6 +162,7 @@ RESULT_ATTRS: dict[str, str] = {
     "periods": "list[Timestamp]: the periods compared (`keyness_by_period`).",
     "frames": "list[str]: the lexicon's frames (`lexicon_matches`).",
     "lexicon": "The lexicon file the matches were found with (`lexicon_matches`).",
+    "per": "`frame` or `term`: what `lexicon_counts` counted per group.",
     "problems": "list[str]: one line per bad file or record (`load_corpus`'s articles).",
     "skipped": "list[str]: files not read as articles, and why (`load_corpus`'s articles).",
 }
