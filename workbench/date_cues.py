@@ -61,20 +61,21 @@ _SENT_END = re.compile(r"[.!?;]\s+(?=[A-Z\"“‘'(])|\n")
 
 
 def direction(text: str, start: int, end: int, doc: Any = None, reach: int = 1,
-              breaks: list[int] | None = None) -> str:
+              breaks: list[int] | None = None, token_starts: Any = None) -> str:
     """Whether the expression at ``text[start:end]`` points ahead of or before publication.
 
     ``reach``: through how many words (nouns) between the expression and its verb a present
     tense still counts — 1 for weekdays ("the attack on Monday is investigated" says nothing
     of when), 2 for months ("seeks a second term in November"). ``breaks``: the text's
-    ``sentence_breaks``, when many expressions of one long text are read."""
+    ``sentence_breaks``, and ``token_starts`` the doc's ``token_starts``, when many
+    expressions of one long text are read."""
     # The words just before, lowercased and single-spaced, so that cues are suffix tests.
     before = " " + " ".join(text[max(0, start - 60):start].lower().split()) + " "
     if before.endswith(_TAIL_AHEAD) or _lead_up(before):
         return FUTURE
     if before.endswith(_TAIL_BEFORE):
         return PAST
-    found = _doc_direction(doc, start, end, reach) if doc is not None else None
+    found = _doc_direction(doc, start, end, reach, token_starts) if doc is not None else None
     if found is None:  # a word in "-ed" may be a participle ("now delayed until"): not "own"
         found = _text_direction(text, start, end, breaks)
     tense, own = found
@@ -91,10 +92,20 @@ def _lead_up(before: str) -> bool:
     return False
 
 
-def _doc_direction(doc: Any, start: int, end: int, reach: int) -> tuple[str, bool] | None:
+def token_starts(doc: Any) -> Any:
+    """Character offset of every token of ``doc`` (a NumPy array; ``Doc.char_span`` scans)."""
+    return doc.to_array("IDX")
+
+
+def _doc_direction(doc: Any, start: int, end: int, reach: int, starts: Any = None
+                   ) -> tuple[str, bool] | None:
     """The tense of the nearest clause above the expression that has one, and whether it was
     the expression's own clause; None when the expression is not a span of ``doc``."""
-    span = doc.char_span(start, end, alignment_mode="expand")
+    if starts is None:
+        starts = token_starts(doc)
+    first = int(starts.searchsorted(start, "right")) - 1
+    last = int(starts.searchsorted(end, "left"))
+    span = doc[max(first, 0):last] if len(doc) else None
     if span is None or not len(span):
         return None
     possessive = span.end < len(doc) and doc[span.end].tag_ == "POS"

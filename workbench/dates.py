@@ -38,7 +38,7 @@ from workbench.date_calendar import (
     shift_months,
     weekday_near,
 )
-from workbench.date_cues import direction, sentence_breaks
+from workbench.date_cues import direction, sentence_breaks, token_starts
 
 __all__ = ["FUTURE_DAYS", "DateExpr", "as_datetime", "find_dates", "infer_published"]
 
@@ -125,6 +125,11 @@ _NINE_ELEVEN = re.compile(r",?\s+(?:terror(?:ist)?\s+)?(?:attacks?|hijack|terror
 _ON_A_DAY = re.compile(r"\b(?:on|by|until|till|through|before|after)\s+$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNORECASE)
 
+# Every match holds one of these; no match is longer than _WINDOW on either side of it.
+_TRIGGER = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|(?:18|19|20)\d\d|"
+                      r"\d/\d|\d(?:st|nd|rd|th)\b")
+_TRIGGER_WORDS = ("day", "week", "month", "year", "tonight", "tomorrow")
+_WINDOW = 48
 _DIGITS = tuple("0123456789")
 _YEARS = ("18", "19", "20")
 # Words one of which a kind's matches always contain (lowercased): kinds with none are skipped.
@@ -171,27 +176,49 @@ def find_dates(text: str, anchor: date | None = None, *, today: date | None = No
     today = today or date.today()
     found: list[DateExpr] = []
     covered = bytearray(len(text) + 1)  # characters an earlier, more specific pattern took
-    breaks: list[list[int]] = []  # the sentence breaks, found once when first needed
+    breaks: list[Any] = []  # sentence breaks or token offsets, found once when first needed
     low = text.lower()
+    windows = _windows(text, low)
     for kind, pattern in _PATTERNS:
         needs = _NEEDS.get(kind)
         if needs and not any(w in low for w in needs):
             continue  # a cheap substring test spares scanning a long text for nothing
-        for m in pattern.finditer(text):
+        for m in (m for lo, hi in windows for m in pattern.finditer(text, lo, hi)):
             if any(covered[m.start():m.end()]):
                 continue
             reach = 1 if kind in ("weekday", "day_shift") else 2
 
             def cue(m: re.Match[str] = m, reach: int = reach) -> str:
-                if doc is None and not breaks:
-                    breaks.append(sentence_breaks(text))
+                if not breaks:  # once per text, and only when some expression needs it
+                    breaks.append(sentence_breaks(text) if doc is None else token_starts(doc))
                 return direction(text, m.start(), m.end(), doc, reach,
-                                 breaks[0] if breaks else None)
+                                 None if doc is not None else breaks[0],
+                                 breaks[0] if doc is not None else None)
             expr = _resolve(kind, m, anchor, today, cue)
             if expr is not None:
                 found.append(expr)
                 covered[m.start():m.end()] = b"\x01" * (m.end() - m.start())
     return _ranges(text, sorted(found, key=lambda d: d.start))
+
+
+def _windows(text: str, low: str) -> list[list[int]]:
+    """The stretches of ``text`` the rules need to read: around every word that each match
+    contains (a month name, a year, "day", "week", "month", "year"…), merged. News text has
+    most of its length elsewhere, and scanning only these is several times faster."""
+    points = [m.start() for m in _TRIGGER.finditer(text)]
+    for word in _TRIGGER_WORDS:
+        i = low.find(word)
+        while i >= 0:
+            points.append(i)
+            i = low.find(word, i + 1)
+    spans: list[list[int]] = []
+    for p in sorted(points):
+        lo, hi = max(0, p - _WINDOW), min(len(text), p + _WINDOW)
+        if spans and lo <= spans[-1][1]:
+            spans[-1][1] = hi
+        else:
+            spans.append([lo, hi])
+    return spans
 
 
 def _ranges(text: str, found: list[DateExpr]) -> list[DateExpr]:
