@@ -165,6 +165,8 @@ def _role_words(art: Any, m: dict) -> list[str]:
     inside = set(range(a, b))
     words = [t.lower_ for t in doc[a:b]]
     for t in reversed(doc[max(0, a - 6):a]):  # titles hang on the name, or on each other
+        if t.text == "-":  # "Ambassador-at-Large"
+            continue
         if t.is_punct or t.head.i not in inside:
             break
         inside.add(t.i)
