@@ -73,6 +73,8 @@ _FIRST = [(kind, re.compile(r"^[\"'“«]?" + form.replace("{place}", f"{_CAPS}|
 # Kwok and Jessie Pang HONG KONG (Reuters) -", "REUTERS/Nacho DoceKYIV, Jan 22 (Reuters) -").
 _INNER = [(kind, re.compile(rf"(?<![{_UP}'’.-])" + form.replace("{place}", _CAPS)))
           for kind, form in _FORMS]
+_MARKER = re.compile(rf"[/(]({_CREDIT})[/)]|INTERFAX(?:\.RU|-UKRAINE)?|ИНТЕРФАКС(?:-УКРАИНА)?|"
+                     rf"РИА Новости|RIA Novosti")
 # ТАСС, 17 мая.   РИАМО - 4 мая.   (Reuters) -   (CNN) —   (Bloomberg) --
 _AGENCY_FIRST = re.compile(rf"^[\"'“«]?(?:(?P<agency>[{_UP}][\w.-]{{1,20}})(?:(?:,|\s*[—–-])\s*"
                            rf"{_DATE}\.|\s+[—–-]{{1,2}})\s*|\((?P<agency2>{_CREDIT})\)"
@@ -85,6 +87,7 @@ _NOT_PLACES = frozenset("""file photo photos update video watch breaking exclusi
 note opinion analysis live correction clarification urgent npr""".split())
 LEAD_LINES = 5  # paragraphs of the lead searched: a headline, a standfirst, a credit, the lead
 PLAIN_LINES = 3  # a dateline without an agency only opens one of the first paragraphs
+INNER_CHARS = 600  # inside a line, a dateline follows a caption or a byline, not a paragraph
 
 
 @dataclass(frozen=True)
@@ -143,8 +146,11 @@ def _in_line(line: str, index: int, known: Mapping[str, str]) -> Dateline | None
         m = pattern.match(line)
         if m and (agency := credit(_agency(m))) and _starts_story(line, m):
             return _dateline(m, agency)
-    for _kind, pattern in _INNER:
-        for m in pattern.finditer(line, 1):
+    # Inside a line only where a known credit is written (most lines have none: cheap).
+    markers = _MARKER.finditer(line, 0, INNER_CHARS)
+    inner = _INNER if any(credit(m[1] or m[0]) for m in markers) else ()
+    for _kind, pattern in inner:
+        for m in pattern.finditer(line, 1, INNER_CHARS):
             if (agency := credit(_agency(m))) and _starts_story(line, m):
                 return _dateline(m, agency)
     if index < PLAIN_LINES and (m := _PLAIN.match(line)):
