@@ -21,13 +21,15 @@ What ``compare`` prints, per dump:
   * NORP: precision and recall of "people group" mentions (the ``local:russians``,
     ``local:ukrainians``, ``local:americans`` entities) against ``NORP_GOLD``, hand labels of
     occurrences of Russian(s)/Ukrainian(s)/American(s) sampled from the corpus with a fixed
-    seed (``sample`` prints the contexts to label).
+    seed (``sample`` prints the contexts to label), keyed by the dataset's article id and the
+    text before the word, so they are found again whatever the cleaning rules.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import random
 import re
@@ -40,7 +42,9 @@ import pandas as pd
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "corpora"
 WORK = Path("/tmp/entities-eval")
 TYPES = ("PERSON", "ORG", "PLACE", "GROUP", "OTHER")
-_GLUED = re.compile(r"[()\[\]{}―—–\"“”«»|/\\@#*+=<>;:!?]|^\W|\W$")
+# Punctuation no name carries, or a non-word character at either end (an abbreviation's full
+# stop, "F.B.I.", "Calif.", is not glued).
+_GLUED = re.compile(r"[()\[\]{}―—–\"“”«»|\\*+=<>;:!?]|^[^\w“@#]|[^\w.]$")
 _DEMONYM = re.compile(r"\b(Russian|Ukrainian|American)(s?)\b")
 _PEOPLE = {"local:russians", "local:ukrainians", "local:americans"}
 
@@ -71,13 +75,21 @@ def dump(args: argparse.Namespace) -> None:
 
     corpus = build_corpus(args.allsides, WORK / "corpus.jsonl")
     ann = wb.open_corpus(corpus, cache_dir=args.cache_dir, progress=False)
-    m = ann.mentions.merge(ann.articles[["article_id", "text"]], on="article_id")
-    m = m.drop(columns="text_y").rename(columns={"text_x": "text"})
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    ann.mentions.to_parquet(args.out)
-    ann.articles[["article_id", "text"]].to_parquet(WORK / "articles.parquet")
-    print(f"{len(ann.articles)} articles, {len(ann.mentions)} mentions → {args.out} "
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    ann.mentions.to_parquet(out)
+    # The article text as this code cleaned it, keyed by the dataset's own id: cleaning rules
+    # change article_ids and offsets between versions, the dataset id does not.
+    arts = ann.articles
+    key = arts["ID"].where(arts["ID"].notna(), arts["url"]) if "ID" in arts else arts["url"]
+    arts.assign(key=key)[["article_id", "key", "text"]].to_parquet(_articles_path(out))
+    print(f"{len(arts)} articles, {len(ann.mentions)} mentions → {out} "
           f"(code from {Path(wb.__file__).parent})")
+
+
+def _articles_path(mentions_path: str | Path) -> Path:
+    path = Path(mentions_path)
+    return path.with_name(path.stem + ".articles.parquet")
 
 
 def _name_key(name: str) -> str:
@@ -109,19 +121,43 @@ def top_tables(m: pd.DataFrame, k: int = 50) -> dict[str, pd.DataFrame]:
     return out
 
 
-def norp_scores(m: pd.DataFrame) -> tuple[float, float, int]:
-    """(precision, recall, n) of people-group mentions over the hand-labelled occurrences."""
+def _short(key: str) -> str:
+    return hashlib.sha1(str(key).encode()).hexdigest()[:12]
+
+
+def gold_offsets(arts: pd.DataFrame) -> dict[tuple[str, int], str]:
+    """``NORP_GOLD`` placed in this dump's texts: ``(article_id, start) → label``."""
+    by_key = {_short(k): (a, t) for a, k, t in zip(arts["article_id"], arts["key"], arts["text"],
+                                                    strict=True)}
+    placed = {}
+    for (key, left, word), label in NORP_GOLD.items():
+        if key not in by_key:
+            continue
+        article, text = by_key[key]
+        at = text.find(left + word)
+        if at >= 0:
+            placed[(article, at + len(left))] = label
+    return placed
+
+
+def norp_scores(m: pd.DataFrame, arts: pd.DataFrame) -> tuple[float, float, int]:
+    """(precision, recall, n found) of people-group mentions over the hand labels."""
     people = m[m["entity_id"].isin(_PEOPLE)]
-    predicted = {(a, s) for a, s in zip(people["article_id"], people["start"], strict=True)}
+    # A mention may start earlier ("the Russians"): its demonym's offset is what counts.
+    predicted = set()
+    for a, s, t in zip(people["article_id"], people["start"], people["text"], strict=True):
+        hit = _DEMONYM.search(t)
+        predicted.add((a, s + (hit.start() if hit else 0)))
     tp = fp = fn = 0
-    for (article, start), gold in NORP_GOLD.items():
-        pred = (article, start) in predicted
-        tp += pred and gold == "P"
-        fp += pred and gold != "P"
-        fn += (not pred) and gold == "P"
+    gold = gold_offsets(arts)
+    for key, label in gold.items():
+        pred = key in predicted
+        tp += pred and label == "P"
+        fp += pred and label != "P"
+        fn += (not pred) and label == "P"
     precision = tp / (tp + fp) if tp + fp else float("nan")
     recall = tp / (tp + fn) if tp + fn else float("nan")
-    return precision, recall, len(NORP_GOLD)
+    return precision, recall, len(gold)
 
 
 def compare(args: argparse.Namespace) -> None:
@@ -132,8 +168,17 @@ def compare(args: argparse.Namespace) -> None:
         for kind, table in top_tables(m).items():
             print(f"{kind:7} top-50: glued {table['glued'].sum():2}  split "
                   f"{table['split'].sum():2}  wrong type {table['wrong'].sum():2}")
+        names = m.groupby("entity").size()
+        glued = names[[bool(_GLUED.search(str(e))) for e in names.index]]
+        print(f"all entities: {len(glued)} glued names ({int(glued.sum())} mentions): "
+              + ", ".join(list(glued.sort_values(ascending=False).index[:8])))
+        people = m[m["type"] == "PERSON"].groupby("entity").size()
+        keys = Counter(_name_key(e) for e in people.index if " " in e)
+        split = sorted(k for k, n in keys.items() if n > 1)
+        print(f"all PERSON names: {len(split)} written two ways (initials, hyphen, case): "
+              + ", ".join(split[:8]))
         if NORP_GOLD:
-            p, r, n = norp_scores(m)
+            p, r, n = norp_scores(m, pd.read_parquet(_articles_path(path)))
             print(f"NORP people-group mentions on {n} hand-labelled occurrences: "
                   f"precision {p:.2f}, recall {r:.2f}")
         group = m[m["type"] == "GROUP"].groupby("entity").size().sort_values(ascending=False)
@@ -149,105 +194,124 @@ def compare(args: argparse.Namespace) -> None:
 
 def sample(args: argparse.Namespace) -> None:
     """Print a fixed random sample of demonym occurrences with context, to hand-label."""
-    arts = pd.read_parquet(WORK / "articles.parquet")
+    arts = pd.read_parquet(_articles_path(args.dump))
     found = []
-    for a, text in zip(arts["article_id"], arts["text"], strict=True):
+    for key, text in zip(arts["key"], arts["text"], strict=True):
         for mt in _DEMONYM.finditer(text):
-            found.append((a, mt.start(), text[max(0, mt.start() - 60):mt.start()] + "["
-                          + mt.group() + "]" + text[mt.end():mt.end() + 40]))
+            left = text[max(0, mt.start() - 24):mt.start()]
+            found.append((_short(key), left, mt.group(), text[mt.end():mt.end() + 40]))
     random.Random(7).shuffle(found)
-    for a, s, ctx in found[:args.n]:
-        print(f'    ("{a}", {s}): "?",  # {" ".join(ctx.split())}')
+    for key, left, word, right in found[:args.n]:
+        print(f"    ({key!r}, {left!r}, {word!r}): '?',  # …{' '.join(right.split())}")
 
 
 # Judgements made by reading the top-50 lists of both dumps (see the module docstring).
-WRONG_TYPE: dict[str, set[str]] = {}
+WRONG_TYPE: dict[str, set[str]] = {
+    # platforms, companies, places, laws typed PERSON
+    "PERSON": {"Burisma", "Capitol Hill", "Sochi", "Twitter", "Facebook", "Fox News", "NASA",
+               "Karabakh", "Kaliningrad", "Yerevan", "Crimea", "Kremlin", "FISA"},
+    # people (and junk) typed ORG
+    "ORG": {"Nunes", "Manafort and Gates", "Steele", "Giuliani", "Sanders", "Sessions",
+            "Hunter Biden", "Bolton", "Kent", "Monitor Stories", "Mueller", "Comey", "Flynn",
+            "Schiff", "Cohen", "Trump", "Manafort"},
+    # people and a law typed PLACE
+    "PLACE": {"Flynn", "Comey", "Sondland", "Kim", "Manafort", "FISA", "Hunter", "Firtash",
+              "Akhmetshin", "Deripaska", "Mueller", "Nunes", "Schiff", "Cohen", "Giuliani",
+              "Kislyak", "Papadopoulos", "Steele", "Taylor", "Volker", "Yovanovitch"},
+    "GROUP": set(),
+    # people, outlets and page chrome typed OTHER (MISC)
+    "OTHER": {"Manafort", "Nunes", "Biden", "Yovanovitch", "Davis", "Gates", "Flynn", "Nadler",
+              "Twitter", "Guardian", "POLITICO", "Hide Caption", "Comey", "Mueller", "Schiff",
+              "Times", "GOP",
+              # political groups (OntoNotes NORP): GROUP, as the knowledge base now types them
+              "Democrats", "Republicans", "Democrat", "Republican"},
+}
 
 # (article_id, start) → "P" (the people group: "Russians", "the Russians", "One Russian was
 # cleared", "any American was") or "A" (the adjective: "Russian troops", "the American people",
 # "pro-Russian"). 80 occurrences of Russian(s)/Ukrainian(s)/American(s) drawn by ``sample``
 # (seed 7) from the evaluation corpus and labelled by reading each in context: 19 P, 61 A.
-NORP_GOLD: dict[tuple[str, int], str] = {
-    ("6cb5c8f789cb960e", 10578): "A",  # r coercion and blackmail. The [Russian] Duma eventually ma
-    ("3b48af8d40d92309", 3838): "A",  # edly denied any contacts with [Russian] officials. He told
-    ("a77610e2fd1e98f9", 3007): "A",  # he conflict by arming rebels. [Russian] officials on Sunday
-    ("58203f1e298ca087", 952): "A",  # nies Group's Claim For Credit [Russian] Transport Minister M
-    ("bfd730ce5b15bf7a", 3341): "A",  # w York. Trump also closed the [Russian] consulate in Seattl
-    ("a86d1b2a324a90f5", 5610): "P",  # ’s campaign colluded with the [Russians], which he denies.
-    ("3a1630eab151df59", 782): "A",  # meeting, that would bring the [Russian] government’s ties to
-    ("21fe3f9757276241", 677): "A",  # es, and the shuttering of two [Russian] facilities in the Un
-    ("fd5943995bc44ccb", 11785): "A",  # are of some intelligence that [Russian] hackers were at le
-    ("7a784a1ad6d9b896", 616): "A",  # esident’s attempts to get the [Ukrainian] president to open
-    ("e812c1528e937f83", 2912): "P",  # t his own people. Today, many [Americans] are likely wonder
-    ("d3623ba36bd4f515", 1401): "A",  # ally in the effort to counter [Russian] aggression. The Sta
-    ("23a742af52932be9", 12854): "A",  # Clinton name already reminded [Russian] officials of the 1
-    ("bfd730ce5b15bf7a", 3121): "A",  # response to allegations that [Russian] operatives had poiso
-    ("e4c03abadeb968bf", 3867): "A",  # tion attempt against a former [Russian] military intelligen
-    ("ca143e92b7189120", 4186): "P",  # told her he was working with [Ukrainians] to make a stateme
-    ("c9c84da785ae4874", 512): "A",  # s told directly by the former [Ukrainian] official that he m
-    ("a9ca7104cba04d78", 927): "P",  # -filtered way to connect with [Ukrainians] and others around
-    ("7506eb06ce62dccc", 3234): "A",  # to change the behavior of the [Russian] state. But that cri
-    ("8c4f425ded86368b", 3093): "A",  # f the Foreign Ministry-linked [Russian] International Affai
-    ("fce47faafeabfb9f", 3983): "A",  # is Syria, and try and extend [Russian] influence into an ar
-    ("e24805ebc2fea762", 5258): "A",  # exation of Crimea, rights for [Russian]-speaking minorities
-    ("f0477fe54d3cc066", 10670): "A",  # ith an informal summit in the [Russian] city of Sochi. Bot
-    ("fa5e4a8643458420", 2612): "A",  # ir acts of corruption for the [American] people.' Trump twe
-    ("089026b2755d8e9e", 3000): "P",  # e lifting of a Russian ban on [Americans] adopting Russian
-    ("4742bbc55587563d", 173): "A",  # vel covert sources inside the [Russian] government, multiple
-    ("8d461cd3ae37ab5a", 480): "A",  # sclosed two meetings with the [Russian] ambassador to the U.
-    ("50694edb9026aa6d", 1763): "A",  # s failure to publicly condemn [Russian] President Vladimir
-    ("cad40854197ba4d8", 1757): "A",  # on for Russia's oil and gas. '[Russian] gas sales to Europe
-    ("b6f670a067f7770c", 15020): "A",  # arch, Oleg Deripaska. He is a [Russian]-born billionaire a
-    ("ccf70a8b152d7daa", 31820): "A",  # influence operation. In 2016, [Russian] trolls had worked
-    ("fa5e4a8643458420", 2914): "A",  # sserman Schultz.' There is an [American] playwright named W
-    ("0025fd72c8e00f9d", 2350): "A",  # ssian troops are currently on [Ukrainian] territory. Agence
-    ("82a5952e284efe27", 7790): "A",  # will not buy a Russian car, a [Russian] suit, a Russian X-r
-    ("e9183bc6bca39241", 47): "A",  # Recep Tayyip Erdogan and his [Russian] counterpart Vladimir P
-    ("29ec09e47c579c5f", 792): "P",  # classified information to the [Russians] that jeopardized a
-    ("f9353b4fe5adb4e0", 11832): "P",  # elligence blames WikiLeaks on [Russians] The CrowdStrike p
-    ("840303712932d1aa", 5560): "P",  # aid to have told him that the [Russians] had “dirt” on Clin
-    ("ed2609b1effd7a83", 9356): "P",  # ays. After all, it’s not just [Russians] posting polarizing
-    ("b6f670a067f7770c", 10870): "A",  # to an unidentified “top level [Russian] government officia
-    ("0af8c374ffd397a0", 3738): "A",  # losing intelligence about the [Russian] leader’s “personal
-    ("94bd691b4931c7bc", 1452): "A",  # at hypersonic speeds. The new [Russian] weapon and a simila
-    ("bb433db07addc1b5", 3176): "A",  # o navy officials tell CNN the [Russian] wake in the photo c
-    ("a11712f0e4f5cfdd", 4036): "P",  # n in this indictment that any [American] was a knowing part
-    ("288bf1c85cc8698b", 14808): "P",  # ial media accounts' to divide [Americans] around polarizin
-    ("ce5ee534eaa7114b", 5324): "P",  # 11 medals were stripped. One [Russian] was cleared. Russia
-    ("5d1f5e33bf049b19", 347): "A",  # insist, “Trump said the whole [Russian] thing was a hoax. No
-    ("82f0b11c7858863a", 9290): "P",  # bogus allegation that somehow [Russians] gave the election
-    ("5d1f5e33bf049b19", 2583): "P",  # bsequious behavior toward the [Russians]. Who can forget th
-    ("af75b76ec55bae47", 843): "A",  # nior fellow at the Center for [American] Progress, a liberal
-    ("984cf0971f598380", 1661): "A",  # ed to make the point this was [Russian] sabotage. Donald Tr
-    ("dddc39cf118d7dd0", 9913): "A",  # ians used “straw donors” with [American] citizenship to ste
-    ("23a742af52932be9", 20940): "A",  # Trump’s election reached the [Russian] Duma, spontaneous a
-    ("5b8abdda65528657", 4236): "A",  # that the DNC [Democratic National Committee] colluded
-    ("b3a1fb3888f48949", 7760): "A",  # Yemen, Iran, Ukraine, and the [Russian] periphery, never mi
-    ("636afbce57d169a2", 4110): "A",  # ciates were coordinating with [Russian] intelligence operat
-    ("9e645749eae847a6", 3179): "A",  # uaranteeing the protection of [Russian] culture and languag
-    ("e24805ebc2fea762", 2365): "A",  # t one controversially entered [Ukrainian] territory without
-    ("3a1630eab151df59", 6509): "A",  # y laundering scheme involving [Russian] government official
-    ("1143260ed1faf717", 787): "A",  # o Trump Jr. suggesting that a [Russian] lawyer could share d
-    ("126fae7d18cec06f", 2117): "P",  # analysts say, is not that the [Russians] will help one part
-    ("c3428291186189f9", 3175): "P",  # for the conversation with the [Russians] about Comey, Spice
-    ("5b8abdda65528657", 7111): "A",  # on of the FISA process in the [Russian] investigation, and
-    ("a5d478e6715d0a5e", 1625): "A",  # down with Mr. Putin, a former [Russian] intelligence agent.
-    ("d00019781ce72e9a", 180): "A",  # ried to obstruct a probe into [Russian] interference, The Ne
-    ("288bf1c85cc8698b", 9370): "A",  # nals, with interfering in the [American] presidential elect
-    ("dc826eee862fcd8f", 2319): "A",  # sions in the region, with the [Russian] FSB claiming the pr
-    ("15c4b7396e0ec04a", 4159): "P",  # authorities could question 12 [Americans] over other matter
-    ("670826a9a8b992bf", 166): "A",  # investigation into potential [Russian] collusion. But those
-    ("d0040e2d19f26841", 1766): "P",  # en the Trump campaign and the [Russians] during the 2016 el
-    ("a56dada8abf5d917", 1755): "P",  # d they had not had talks with [Russians] during the politic
-    ("d77a57268f9e312a", 1898): "A",  # ront and walk back aggressive [Russian] actions and other t
-    ("9e645749eae847a6", 138): "A",  # government of Ukraine and pro-[Russian] separatists in the e
-    ("15c4b7396e0ec04a", 4755): "A",  # Putin to have me killed in a [Russian] prison,' Mr Browder
-    ("66b0d9b9a6ce4e9b", 2631): "A",  # —a talking point popular with [Russian] President Vladimir
-    ("4742bbc55587563d", 6258): "A",  # dered extracting at least one [Russian] asset at the time b
-    ("f9cbf79faa235109", 7373): "A",  # e Monday to be briefed on the [Russian] bounty program inte
-    ("23a742af52932be9", 9834): "A",  # narrative to support what the [Russian]-born journalist Ark
-    ("f5bd591ee98e2855", 2446): "A",  # two conspired as liaisons to [Russian] intelligence. The CE
-    ("66b0d9b9a6ce4e9b", 2035): "A",  # ing conspiracy theories about [Ukrainian] interference in t
+NORP_GOLD: dict[tuple[str, str, str], str] = {
+    ('d3a64ae8b7c6', 'cion and blackmail. The ', 'Russian'): 'A',
+    ('cc117743e9b3', 'enied any contacts with ', 'Russian'): 'A',
+    ('6519d27659f2', 'flict by arming rebels. ', 'Russian'): 'A',
+    ('G30WFiID5ChL3UB6', "oup's Claim For Credit\n\n", 'Russian'): 'A',
+    ('3f341c427c5c', '. Trump also closed the ', 'Russian'): 'A',
+    ('bae9bc909f32', 'paign colluded with the ', 'Russians'): 'P',
+    ('71359cd65906', 'g, that would bring the ', 'Russian'): 'A',
+    ('92cc85e3879d', 'd the shuttering of two ', 'Russian'): 'A',
+    ('df9d5f5f36d0', ' some intelligence that ', 'Russian'): 'A',
+    ('0adebccaae84', 't’s attempts to get the ', 'Ukrainian'): 'A',
+    ('866251f68e93', 'own people. Today, many ', 'Americans'): 'P',
+    ('a24edd4ccc7c', 'n the effort to counter ', 'Russian'): 'A',
+    ('f8ca4ce7e001', 'n name already reminded ', 'Russian'): 'A',
+    ('3f341c427c5c', 'nse to allegations that ', 'Russian'): 'A',
+    ('ede6bb52d093', 'ttempt against a former ', 'Russian'): 'A',
+    ('5192ea4622da', 'her he was working with ', 'Ukrainians'): 'P',
+    ('7631c7745032', ' directly by the former ', 'Ukrainian'): 'A',
+    ('44a2c4102901', 'red way to connect with ', 'Ukrainians'): 'P',
+    ('5d700862456d', 'nge the behavior of the ', 'Russian'): 'A',
+    ('5f5dfeb234b6', 'Foreign Ministry-linked ', 'Russian'): 'A',
+    ('7e7bbcdb55a9', 'ria, and try and extend ', 'Russian'): 'A',
+    ('39196e8ae015', 'n of Crimea, rights for ', 'Russian'): 'A',
+    ('2fa82ddca991', ' informal summit in the ', 'Russian'): 'A',
+    ('c6010bba2f70', 's of corruption for the ', 'American'): 'A',
+    ('e0b4cced5949', 'ing of a Russian ban on ', 'Americans'): 'P',
+    ('3773f8c5326e', 'vert sources inside the ', 'Russian'): 'A',
+    ('e3d91b545c80', 'd two meetings with the ', 'Russian'): 'A',
+    ('5c7f082ae827', 'ure to publicly condemn ', 'Russian'): 'A',
+    ('0ef2ff33462f', 'Russia\'s oil and gas.\n\n"', 'Russian'): 'A',
+    ('7cd158366389', 'Oleg Deripaska. He is a ', 'Russian'): 'A',
+    ('37c742c56321', 'nce operation. In 2016, ', 'Russian'): 'A',
+    ('c6010bba2f70', 'n Schultz." There is an ', 'American'): 'A',
+    ('844085fde771', 'troops are currently on ', 'Ukrainian'): 'A',
+    ('167079d750f1', 'ot buy a Russian car, a ', 'Russian'): 'A',
+    ('a015e6e295c3', ' Tayyip Erdogan and his ', 'Russian'): 'A',
+    ('f5748fb07bba', 'fied information to the ', 'Russians'): 'P',
+    ('499794e66155', 'nce blames WikiLeaks on ', 'Russians'): 'P',
+    ('1101dbc2de83', ' have told him that the ', 'Russians'): 'P',
+    ('5a5803e58e01', 'fter all, it’s not just ', 'Russians'): 'P',
+    ('7cd158366389', 'unidentified “top level ', 'Russian'): 'A',
+    ('f546270a4876', ' intelligence about the ', 'Russian'): 'A',
+    ('12a93a6531fd', 'rsonic speeds.\n\nThe new ', 'Russian'): 'A',
+    ('ae2f5ec62000', ' officials tell CNN the ', 'Russian'): 'A',
+    ('568c5eb040cd', 'his indictment that any ', 'American'): 'P',
+    ('643a5c834d05', 'dia accounts" to divide ', 'Americans'): 'P',
+    ('834f6a3ae4b4', 'dals were stripped. One ', 'Russian'): 'P',
+    ('9d321e173738', ', “Trump said the whole ', 'Russian'): 'A',
+    ('c92ff0eae660', 'allegation that somehow ', 'Russians'): 'P',
+    ('9d321e173738', 'ous behavior toward the ', 'Russians'): 'P',
+    ('9e7ddf179dae', 'ellow at the Center for ', 'American'): 'A',
+    ('ea4b2c60833f', 'make the point this was ', 'Russian'): 'A',
+    ('aece4f4f57ac', 'sed “straw donors” with ', 'American'): 'A',
+    ('f8ca4ce7e001', '’s election reached the ', 'Russian'): 'A',
+    ('fd7776ac12c1', 'ommittee] colluded with ', 'Ukrainian'): 'A',
+    ('a7c3617cb9eb', ' Iran, Ukraine, and the ', 'Russian'): 'A',
+    ('334d47bcf05c', ' were coordinating with ', 'Russian'): 'A',
+    ('2bb0e3e8034c', 'eeing the protection of ', 'Russian'): 'A',
+    ('39196e8ae015', 'controversially entered ', 'Ukrainian'): 'A',
+    ('71359cd65906', 'dering scheme involving ', 'Russian'): 'A',
+    ('c6592a9595ec', 'p Jr. suggesting that a ', 'Russian'): 'A',
+    ('d824fc56434c', 'ts say, is not that the ', 'Russians'): 'P',
+    ('cef5b2055216', 'e conversation with the ', 'Russians'): 'P',
+    ('fd7776ac12c1', 'the FISA process in the ', 'Russian'): 'A',
+    ('feb3749b63b7', 'ith Mr. Putin, a former ', 'Russian'): 'A',
+    ('d4899dee794b', 'o obstruct a probe into ', 'Russian'): 'A',
+    ('643a5c834d05', 'with interfering in the ', 'American'): 'A',
+    ('96175a0e0210', 'in the region, with the ', 'Russian'): 'A',
+    ('1eeb7845b14f', 'ities could question 12 ', 'Americans'): 'P',
+    ('986d0a5b9edb', 'tigation into potential ', 'Russian'): 'A',
+    ('a47a87b2a04f', ' Trump campaign and the ', 'Russians'): 'P',
+    ('d0ece2e9d637', ' had not had talks with ', 'Russians'): 'P',
+    ('7317a1b90379', 'nd walk back aggressive ', 'Russian'): 'A',
+    ('2bb0e3e8034c', 'ment of Ukraine and pro-', 'Russian'): 'A',
+    ('1eeb7845b14f', ' to have me killed in a ', 'Russian'): 'A',
+    ('e7285fcfe089', 'king point popular with ', 'Russian'): 'A',
+    ('3773f8c5326e', 'extracting at least one ', 'Russian'): 'A',
+    ('c160fa6b18e4', 'ay to be briefed on the ', 'Russian'): 'A',
+    ('f8ca4ce7e001', 'ive to support what the ', 'Russian'): 'A',
+    ('229b40725899', 'onspired as liaisons to ', 'Russian'): 'A',
+    ('e7285fcfe089', 'nspiracy theories about ', 'Ukrainian'): 'A',
 }
 
 
@@ -264,6 +328,7 @@ def main(argv: list[str] | None = None) -> int:
     c.add_argument("--lists", action="store_true", help="print the top-50 lists too")
     s = sub.add_parser("sample")
     s.add_argument("--n", type=int, default=80)
+    s.add_argument("--dump", default=str(WORK / "before.parquet"))
     args = p.parse_args(argv)
     {"dump": dump, "compare": compare, "sample": sample}[args.cmd](args)
     return 0

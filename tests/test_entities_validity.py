@@ -247,3 +247,21 @@ def test_a_surname_the_model_calls_a_place_is_the_person_named_before(nlp):
     flynn = [r for r in rows if "Flynn" in r["text"]]
     assert len(flynn) == 3
     assert {(r["entity"], r["type"]) for r in flynn} == {("Michael Flynn", "PERSON")}
+
+
+def test_one_name_per_local_id():
+    rows = ([row(f"a{i}", "Michael Cohen", "PERSON") for i in range(4)]
+            + [{**row("b1", "Michael COHEN", "PERSON"), "entity_id": "local:michael-cohen"}])
+    m, _ = link_surnames(table(rows), contract.empty("quotes"))
+    assert set(m["entity"]) == {"Michael Cohen"} and list(m["text"])[-1] == "Michael COHEN"
+
+
+@pytest.mark.model
+def test_capitals_of_a_known_name_and_a_compound_adjective(nlp):
+    kb = load_kb()
+    rows = mentions_of(nlp, "UNITED STATES v. Donald TRUMP, filed in May. He is a Russian-born "
+                            "billionaire, and one Russian was cleared.")
+    got = [(r["text"], r["entity_id"]) for r in rows if r["text"] in ("Donald TRUMP", "Russian")]
+    assert got == [("Donald TRUMP", kb.lookup("Donald Trump")[0].id),
+                   ("Russian", kb.lookup("Russian")[0].id),
+                   ("Russian", kb.lookup("Russians")[0].id)]

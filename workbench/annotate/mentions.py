@@ -106,6 +106,10 @@ def normalise_entities(doc: Any, kb: KnowledgeBase) -> Any:
                 kept.append(ent)
                 continue
             person = other_first_name(ent, entity, TITLES)
+            if person is not None and kb.lookup(person.text) is not None \
+                    and kb.lookup(person.text)[0] is entity:
+                # "Donald TRUMP": the knowledge base's own name in another case.
+                person = Span(doc, person.start, person.end, label=ent.label_, span_id=entity.id)
             if person is not None:
                 if kept and kept[-1].end > person.start:  # never overlap the previous entity
                     kept.append(ent)

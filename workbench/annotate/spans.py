@@ -174,6 +174,8 @@ def _as_noun(ent: Any, entity: Entity, kb: KnowledgeBase) -> Entity | None:
     if not (doc.has_annotation("TAG") or doc.has_annotation("POS")):
         return None
     nxt = doc[ent.end] if ent.end < len(doc) else None
+    if nxt is not None and nxt.text in _HYPHENS and not doc[ent.end - 1].whitespace_:
+        return None  # "a Russian-born journalist"
     if nxt is not None and not nxt.is_sent_start and (nxt.pos_ in _NOUN_TAGS
                                                       or nxt.text[:1].isupper()):
         return None

@@ -14,6 +14,8 @@ the assembled tables, not in the cache, so it follows whichever corpus is loaded
 Two more corpus-level rules run first, on the same evidence-only footing (:func:`corpus_rules`):
 - Majority type: a name the model typed PERSON in a minority of its mentions and one other type
   in more than half of them ("Twitter": PER 3 times, ORG 40 times) takes that type everywhere.
+- One spelling per id: a ``local:`` id written "Michael COHEN" in a few mentions and "Michael
+  Cohen" in most is "Michael Cohen" everywhere.
 - Middle initials: "Antony J. Blinken" and "Antony Blinken" (local ids) are one person when the
   corpus writes that name with one set of initials only; "George W. Bush" and "George H. W.
   Bush" both present keep the initialled forms apart (the bare form stays as written).
@@ -102,7 +104,7 @@ def corpus_rules(mentions: pd.DataFrame, quotes: pd.DataFrame
     """The majority-type and middle-initials rules (module docstring) on new frames."""
     if mentions.empty:
         return mentions, quotes
-    mentions = majority_types(mentions)
+    mentions = one_spelling(majority_types(mentions))
     merges = initial_merges(mentions)
     if merges:
         mentions = mentions.copy()
@@ -115,6 +117,22 @@ def corpus_rules(mentions: pd.DataFrame, quotes: pd.DataFrame
         quotes.loc[said, "speaker_id"] = quotes.loc[said, "speaker_id"].map(
             lambda i: merges[i][0]).to_numpy()
     return mentions, quotes
+
+
+def one_spelling(mentions: pd.DataFrame) -> pd.DataFrame:
+    """``mentions`` where every ``local:`` id has one name: the one most of its mentions
+    carry ("Michael Cohen", not also "Michael COHEN" from a court filing's capitals)."""
+    local = mentions["entity_id"].astype(str).str.startswith("local:") & mentions["entity"].notna()
+    sub = mentions.loc[local, ["entity_id", "entity"]].astype(str)
+    counts = sub.groupby(["entity_id", "entity"]).size().reset_index(name="n")
+    if counts["entity_id"].is_unique:
+        return mentions
+    # Most mentions first, then the name in the most common case style, then alphabetical.
+    counts = counts.sort_values(["entity_id", "n", "entity"], ascending=[True, False, True])
+    best = counts.drop_duplicates("entity_id").set_index("entity_id")["entity"]
+    mentions = mentions.copy()
+    mentions.loc[local, "entity"] = mentions.loc[local, "entity_id"].map(best).to_numpy()
+    return mentions
 
 
 def majority_types(mentions: pd.DataFrame) -> pd.DataFrame:
