@@ -25,6 +25,7 @@ matches inside the frame's ``exclude`` phrases do not count ("war" in "World War
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from typing import Any
@@ -69,6 +70,7 @@ class _Compiled:
             for pattern in frame.patterns:
                 self.tokens.add(self._key(f, pattern.label, False), [list(pattern.tokens)])
         self.frames = [fr.name for fr in lexicon.frames]
+        self.anchor = _anchor_regex(lexicon)
 
     def _key(self, frame: int, term: str, excluded: bool) -> str:
         name = f"{frame}\x1f{int(excluded)}\x1f{term.lower() if not excluded else term}"
@@ -88,6 +90,30 @@ class _Compiled:
                 out.append((self.frames[f], term, doc[start].idx,
                             doc[end - 1].idx + len(doc[end - 1].text)))
         return out
+
+
+def _anchor_regex(lexicon: Lexicon) -> re.Pattern[str] | None:
+    """A regex any text with a match must contain (each phrase's and pattern's first word), so
+    the texts without one are never tokenised; None when a pattern's first token is not a
+    literal word (a REGEX, a shape…) and every text must be read."""
+    words: set[str] = set()
+    for frame in lexicon.frames:
+        words.update(p.translate(_FOLD).split()[0].lower() for p in frame.phrases)
+        for pattern in frame.patterns:
+            first = {str(k).upper(): v for k, v in pattern.tokens[0].items()}
+            value = first.get("LOWER", first.get("ORTH", first.get("TEXT")))
+            if isinstance(value, str):
+                words.add(value.lower())
+            elif isinstance(value, dict) and set(value) == {"IN"} and all(
+                    isinstance(v, str) for v in value["IN"]):
+                words.update(v.lower() for v in value["IN"])
+            else:
+                return None
+            if first.get("OP") in ("?", "*"):
+                return None  # the first token may be absent
+    # Case-insensitive, at a word start only: "war" must not wake up for "toward".
+    alternatives = "|".join(sorted(map(re.escape, words), key=len, reverse=True))
+    return re.compile(rf"(?<![^\W_])(?:{alternatives})", re.I)
 
 
 def _longest_first(hits: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -115,7 +141,10 @@ def lexicon_matches(articles: pd.DataFrame, lexicon: Lexicon | str | None = None
     by_article = _quote_index(quotes)
     ids = articles["article_id"].astype("string").fillna("").tolist()
     texts = articles["text"].astype("string").fillna("").tolist()
-    folded = (t.translate(_FOLD) for t in texts)
+    folded = [t.translate(_FOLD) for t in texts]
+    if compiled.anchor is not None:  # only texts that contain a first word can match
+        keep = [i for i, t in enumerate(folded) if compiled.anchor.search(t)]
+        ids, texts, folded = ([x[i] for i in keep] for x in (ids, texts, folded))
     rows: list[tuple] = []
     for aid, text, doc in zip(ids, texts, tokenizer().tokenizer.pipe(folded, batch_size=64),
                               strict=True):
