@@ -130,6 +130,14 @@ CASES = [
     # A range's first end takes the stated year of the second.
     ("U.S. adults who took the online poll from August to December 2015 or from August to "
      "December 2019", date(2020, 2, 19), "from August", date(2015, 8, 1), "month"),
+    # "mid-2017"; the second of two months.
+    ("Central to the entire legal effort is Sekulow, who has represented the president since "
+     "mid-2017", date(2019, 9, 23), "mid-2017", date(2017, 1, 1), "year"),
+    ("The seizure came in the wake of Iranian missile tests in October and December that have "
+     "been condemned as violations of international sanctions", date(2016, 1, 13), "December",
+     date(2015, 12, 1), "month"),
+    ("John McCain reportedly gave memos from June through December to FBI Director James Comey",
+     date(2017, 1, 10), "through December", date(2016, 12, 1), "month"),
     # "September 11" alone in later news is the attacks.
     ("the Authorization for Use of Military Force passed by Congress after the September 11 "
      "attacks", date(2013, 1, 7), "September 11", date(2001, 9, 11), "day"),

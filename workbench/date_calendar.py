@@ -109,3 +109,21 @@ def shift_months(anchor: date, months: int) -> date:
     """First day of the month ``months`` after (negative: before) the anchor's."""
     n = anchor.year * 12 + anchor.month - 1 + months
     return date(n // 12, n % 12 + 1, 1)
+
+
+def pin_near(month: int, day: int, weekday: int, anchor: date) -> date | None:
+    """The month-day nearest the anchor that fell on ``weekday``, within a year either side:
+    "Monday, Jan. 5" in a December article is next month's, not a Monday years ago."""
+    fits = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1)
+            if (d := safe_date(y, month, day)) and d.weekday() == weekday]
+    return min(fits, key=lambda d: abs((d - anchor).days)) if fits else None
+
+
+def counted(anchor: date, n: int, unit: str) -> date:
+    """``n`` days, weeks, months or years from the anchor ("three days ago": n = -3); months
+    and years as their first day."""
+    if unit in ("day", "week"):
+        return anchor + timedelta(days=n * (7 if unit == "week" else 1))
+    if unit == "month":
+        return shift_months(anchor, n)
+    return date(anchor.year + n, 1, 1)

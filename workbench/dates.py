@@ -31,9 +31,11 @@ from typing import Any
 
 from workbench.date_calendar import (
     FUTURE_DAYS,
+    counted,
     day_of_month_near,
     month_day_near,
     month_near,
+    pin_near,
     safe_date,
     shift_months,
     weekday_near,
@@ -91,11 +93,15 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("month_year", re.compile(rf"\b{_MONTH}\s+(?:of\s+)?{_YEAR}\b")),
     ("month_dir", re.compile(rf"\b{_DIR}\s+{_MONTH}(?!\w|\.\d|\s+\d)")),
     ("month", re.compile(rf"\b(?:{_PREP}\s+|(?i:mid)-){_MONTH}(?!\w|\.\d|\s+\d)")),
+    # "in March and April", "from May to July": the second of two months.
+    ("month_list", re.compile(rf"(?:\b(?:and|or|to|through|until|till)\s+|[-–]\s*){_MONTH}"
+                              rf"(?!\w|\.\d|\s+\d)")),
     # "the November elections", "a November surprise" (not "the March for Life").
     ("month_attr", re.compile(rf"\b(?i:the|a|an)\s+{_MONTH}(?=\s+(?!(?:for|of|to|and|or|is|was|"
                               rf"has|had|that|which|who|will|said|says|in|on|at|by)\b)[a-z]{{3}})")),
     ("year", re.compile(rf"\b(?P<prep>(?i:in|since|until|by|during|from|of|early|late|mid-?))\s+"
                         rf"{_YEAR}\b(?![\w-]|\s*(?:%|dollars|people|troops|km))")),
+    ("mid_year", re.compile(rf"\b(?i:mid)-{_YEAR}\b")),
     ("bare_year", re.compile(rf"(?<![\w$€£#.,/:–-])(?P<year>(?:19\d|20[0-3])\d)(?![\w–-]|,\d|"
                              rf"\.\d|\s*(?:%|(?i:percent|per\s+cent))|\s+(?i:{_COUNT_NOUN})\b)")),
     ("relative", re.compile(r"(?<!USA )\b(?P<rel>(?:the\s+)?day\s+before\s+yesterday|"
@@ -122,6 +128,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
 _NAMED_DAY = re.compile(r"\b(?:Super|Black|Cyber|Good|Easter|Ash|Palm|Bloody|Giving|Fat|Holy|"
                         r"Maundy|Shrove|Whit|News)\s+$")
 _NINE_ELEVEN = re.compile(r",?\s+(?:terror(?:ist)?\s+)?(?:attacks?|hijack|terror)", re.IGNORECASE)
+_MONTH_BEFORE = re.compile(rf"{_MONTH}\.?,?\s*$")
 _ON_A_DAY = re.compile(r"\b(?:on|by|until|till|through|before|after)\s+$", re.IGNORECASE)
 _RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNORECASE)
 
@@ -140,6 +147,7 @@ _NEEDS: dict[str, tuple[str, ...]] = {
                        "thirtieth"),
     "day_month": _DIGITS, "month_rel_year": ("year",), "month_year": _YEARS,
     "month_dir": ("last", "this", "next", "coming"), "year": _YEARS, "bare_year": _YEARS,
+    "mid_year": ("mid-",),
     "relative": ("day", "tomorrow", "tonight"), "unit_edge": ("month", "year"),
     "relative_unit": ("month", "year"), "ago": ("ago", "from now"), "weekday": ("day",),
     "day_of_month": ("st", "nd", "rd", "th"),
@@ -300,13 +308,16 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
     if kind == "month_year":
         d = safe_date(int(g["year"]), _month(g), 1)
         return DateExpr(*span, text, d, "month", year_stated=True, kind=kind) if d else None
-    if kind in ("month", "month_dir", "month_attr"):
+    if kind == "month_list" and not _MONTH_BEFORE.search(m.string, max(0, m.start() - 14),
+                                                         m.start()):
+        return None  # "said to May": Theresa May, not a second month
+    if kind in ("month", "month_dir", "month_attr", "month_list"):
         if g["month"] == "May" and re.match(r"['’]s\b", m.string[m.end():m.end() + 3]):
             return None  # "because of May's impending departure": Theresa May
         word = " ".join((g.get("dir") or "").lower().split())
         d = month_near(_month(g), anchor, "" if word else cue(), word) if anchor else None
         return DateExpr(*span, text, d, "month", kind=kind)
-    if kind in ("year", "bare_year"):
+    if kind in ("year", "bare_year", "mid_year"):
         return DateExpr(*span, text, date(int(g["year"]), 1, 1), "year", year_stated=True,
                         kind=kind)
     if kind == "relative":
@@ -363,7 +374,7 @@ def _calendar_day(kind: str, m: re.Match[str], anchor: date | None, today: date,
         return DateExpr(*span, text, d, "day", year_stated=True, month_day=(month, day),
                         weekday=weekday, kind=kind) if d else None
     if weekday is not None:
-        d = _pin_near(month, day, weekday, anchor) if anchor else \
+        d = pin_near(month, day, weekday, anchor) if anchor else \
             _pin_year(month, day, weekday, today)
         if d is not None:
             return DateExpr(*span, text, d, "day", weekday_pinned=True, kind=kind,
@@ -397,13 +408,6 @@ def _pin_year(month: int, day: int, weekday: int, reference: date) -> date | Non
     return None
 
 
-def _pin_near(month: int, day: int, weekday: int, anchor: date) -> date | None:
-    # "Monday, Jan. 5" in a December article is next month's, not a Monday years ago.
-    fits = [d for y in (anchor.year - 1, anchor.year, anchor.year + 1)
-            if (d := safe_date(y, month, day)) and d.weekday() == weekday]
-    return min(fits, key=lambda d: abs((d - anchor).days)) if fits else None
-
-
 def _relative_unit(m: re.Match[str], anchor: date | None) -> DateExpr | None:
     g = m.groupdict()
     rel, unit = g["rdir"].lower(), g["unit"].lower()
@@ -420,16 +424,9 @@ def _relative_unit(m: re.Match[str], anchor: date | None) -> DateExpr | None:
 def _ago(m: re.Match[str], anchor: date | None) -> DateExpr:
     g = m.groupdict()
     n = int(g["n"]) if g["n"].isdigit() else _NUMBERS[g["n"].lower()]
-    n = -n if g["how"].lower() == "ago" else n
     unit = g["unit"].lower()
-    d, precision = None, "year" if unit == "year" else "month" if unit == "month" else "day"
-    if anchor:
-        if unit in ("day", "week"):
-            d = anchor + timedelta(days=n * (7 if unit == "week" else 1))
-        elif unit == "month":
-            d = shift_months(anchor, n)
-        else:
-            d = date(anchor.year + n, 1, 1)
+    d = counted(anchor, -n if g["how"].lower() == "ago" else n, unit) if anchor else None
+    precision = unit if unit in ("month", "year") else "day"
     return DateExpr(m.start(), m.end(), m.group(0), d, precision, kind="ago")
 
 
