@@ -88,6 +88,11 @@ def precision(flags: pd.DataFrame, show: bool) -> None:
     done = right + wrong
     print(f"precision: {right}/{done} = {right / max(done, 1):.1%} of a random sample of "
           f"{len(sample)} flagged paragraphs ({unlabelled} without a hand label)")
+    flagged = {f"{o} | {p[:80]}" for o, p in zip(flags["outlet"], flags["paragraph"],
+                                                 strict=True)}
+    known = [v for k, v in labels.items() if k in flagged]
+    print(f"  over every distinct hand-labelled paragraph flagged (samples drawn while tuning): "
+          f"{sum(known)}/{len(known)} = {sum(known) / max(len(known), 1):.1%}")
 
 
 def recall(df: pd.DataFrame) -> None:

@@ -247,3 +247,23 @@ def test_reporting_by_editing_by_credits():
         if "Additional reporting" in credit:
             continue  # its own frame, printed once here
         assert credit in flagged, credit
+
+
+def test_text_without_paragraph_breaks_is_compared_by_sentence(tmp_path):
+    # Dumps such as tgcontest keep a whole article on one line; the stock text is then a run
+    # of sentences inside it, found sentence by sentence and flagged as one span.
+    rows = _real("Reuters", 40)
+    for i, r in enumerate(rows):
+        body = " ".join(r["content_original"].split())
+        if i % 6 == 0:
+            body += " " + VARIANTS[(i // 6) % len(VARIANTS)]
+        r["content_original"] = body
+    df = load_corpus(_write(tmp_path, rows))
+    carrying = df[df["text"].str.contains("completely unprovoked", regex=False)]
+    assert len(carrying) == 7
+    for _, row in carrying.iterrows():
+        flagged = _spans_text(row)
+        stock = [t for t in flagged if "Minsk agreements" in t]
+        assert stock and stock[0].endswith("completely unprovoked."), flagged
+        assert len(stock[0]) >= 0.9 * len(STOCK.replace(
+            " The protocols, brokered by Germany and France, were first signed in 2014.", ""))
