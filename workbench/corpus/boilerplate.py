@@ -6,7 +6,9 @@ THE FOX NEWS APP"), newsletter pitches, author bios and bylines are not what an 
 yet counted as text they top keyness lists, add "quotes" and make one date the most cited.
 
 They are found from the corpus itself, outlet by outlet, with no hand list. Each line of
-``text`` (the cleaner leaves one paragraph per line) is keyed three ways, and a paragraph is
+``text`` (the cleaner leaves one paragraph per line; a line of more than ``LONG_LINE`` words — a
+text saved without paragraph breaks — is taken sentence by sentence, and a run of flagged
+sentences is one span) is keyed three ways, and a paragraph is
 boilerplate when one of its keys is shared by at least ``max(MIN_ARTICLES, MIN_SHARE × n)`` of
 the outlet's ``n`` stories:
 
