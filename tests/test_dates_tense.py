@@ -138,6 +138,16 @@ CASES = [
      date(2015, 12, 1), "month"),
     ("John McCain reportedly gave memos from June through December to FBI Director James Comey",
      date(2017, 1, 10), "through December", date(2016, 12, 1), "month"),
+    # Holidays, the occurrence the clause points to.
+    ("If the trend lasts until Election Day on Nov. 3, it would be a reversal from the 2016 "
+     "election", date(2020, 2, 19), "Election Day", date(2020, 11, 3), "day"),
+    ("BNP Paribas suggested the early start of sales promotions and an early Thanksgiving may "
+     "have encouraged stores to hire workers more quickly", date(2012, 12, 8), "Thanksgiving",
+     date(2012, 11, 22), "day"),
+    ("“Face the Nation” on Sunday that Trump expected to realize his goal of signing the tax bill "
+     "before Christmas", date(2017, 12, 18), "Christmas", date(2017, 12, 25), "day"),
+    ("Taken in total, the evidence suggests the Labor Day holiday may have been the point where "
+     "the blue wave crested", date(2018, 9, 5), "Labor Day", date(2018, 9, 3), "day"),
     # "September 11" alone in later news is the attacks.
     ("the Authorization for Use of Military Force passed by Congress after the September 11 "
      "attacks", date(2013, 1, 7), "September 11", date(2001, 9, 11), "day"),

@@ -41,6 +41,8 @@ from workbench.date_calendar import (
     weekday_near,
 )
 from workbench.date_cues import direction, sentence_breaks, token_starts
+from workbench.date_holidays import HOLIDAY, holiday_near
+from workbench.date_holidays import TRIGGERS as HOLIDAY_WORDS
 
 __all__ = ["FUTURE_DAYS", "DateExpr", "as_datetime", "find_dates", "infer_published"]
 
@@ -82,6 +84,7 @@ _PATTERNS: list[tuple[str, re.Pattern[str]]] = [
     ("iso", re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mon>0[1-9]|1[0-2])-(?P<day>[0-3]\d)\b")),
     ("numeric", re.compile(r"(?<![\d/.])(?P<mon>1[0-2]|0?[1-9])/(?P<day>3[01]|[12]\d|0?[1-9])/"
                            r"(?P<year>(?:19|20)\d\d|\d\d)(?![\d/])")),
+    ("holiday", HOLIDAY),
     ("day_shift", re.compile(rf"\b(?i:the\s+)?day\s+(?P<shift>before|after)\s+"
                              rf"(?:(?P<dir>last|next|this)\s+)?{_WD}\b")),
     ("month_day", re.compile(rf"\b(?:{_WD},?\s+)?{_MONTH}\s+{_DAY}\b(?!\s*%)(?:,?\s+{_YEAR}\b)?")),
@@ -135,13 +138,14 @@ _RANGE = re.compile(r"\s*(?:to|through|until|till|and|or|-|–|—)\s*", re.IGNO
 # Every match holds one of these; no match is longer than _WINDOW on either side of it.
 _TRIGGER = re.compile(r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|(?:18|19|20)\d\d|"
                       r"\d/\d|\d(?:st|nd|rd|th)\b")
-_TRIGGER_WORDS = ("day", "week", "month", "year", "tonight", "tomorrow")
+_TRIGGER_WORDS = ("day", "week", "month", "year", "tonight", "tomorrow", *HOLIDAY_WORDS)
 _WINDOW = 48
 _DIGITS = tuple("0123456789")
 _YEARS = ("18", "19", "20")
 # Words one of which a kind's matches always contain (lowercased): kinds with none are skipped.
 _NEEDS: dict[str, tuple[str, ...]] = {
-    "iso": ("-",), "numeric": ("/",), "day_shift": ("day",), "month_day": _DIGITS,
+    "iso": ("-",), "numeric": ("/",), "holiday": ("day", "july", *HOLIDAY_WORDS),
+    "day_shift": ("day",), "month_day": _DIGITS,
     "month_day_word": ("first", "second", "third", "fourth", "fifth", "sixth", "seventh",
                        "eighth", "ninth", "tenth", "eleventh", "twelfth", "teenth", "twentieth",
                        "thirtieth"),
@@ -348,6 +352,9 @@ def _resolve(kind: str, m: re.Match[str], anchor: date | None, today: date,
             d = weekday_near(_WEEKDAYS[g["wd"].lower()], anchor, way, word)
             if kind == "day_shift":
                 d += timedelta(days=-1 if g["shift"].lower() == "before" else 1)
+        return DateExpr(*span, text, d, "day", kind=kind)
+    if kind == "holiday":
+        d = holiday_near(g["hol"], anchor, cue()) if anchor else None
         return DateExpr(*span, text, d, "day", kind=kind)
     if kind == "day_of_month":
         d = day_of_month_near(int(g["day"]), anchor, cue()) if anchor else None
