@@ -99,7 +99,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
         Column("sent_index", INT, "Sentence number of the attribution."),
         Column("start", INT, "Character offset of the quoted words in `text`."),
         Column("end", INT, "Character offset just past the quoted words."),
-        Column("speaker", STR, "The speaker as written (`Peskov`, `he` resolved to a name)."),
+        Column("speaker", STR, "The speaker as written (`Peskov`; `he`, `the minister` resolved "
+               "to the name); missing for a direct quote attributed to no one named (a bare "
+               "`they`)."),
         Column("speaker_id", STR, "`entity_id` of the speaker, or missing."),
         Column("speaker_affiliation", STR, "The speaker's affiliation from the knowledge base."),
         Column("quote", STR, "What was said (direct: the quoted words; indirect: the reported "
