@@ -73,7 +73,7 @@ def test_every_chart_has_tooltips_everywhere():
         C.entity_bar(f), C.entity_heatmap(f),
         C.cooccurrence_matrix(A.cooccurrence(c["mentions"], c["sel"])),
         C.keyness_bars(A.keyness(A.word_counts(c["sel"]), min_count=1)),
-        C.variant_shares(A.variant_shares(c["mentions"], c["sel"])),
+        C.variants_bars(A.variant_shares(c["mentions"], c["sel"])),
         C.voices_bars(A.voices(c["quotes"], c["sel"])),
         C.articles_timeline(A.articles_over_time(c["sel"])),
         C.events_timeline(A.dated_events(c["dates"], c["sel"])),

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import multiprocessing
 import os
+import re
 import shutil
 from collections import Counter
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -56,14 +57,23 @@ RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "tl_default": ("timeline", {}),
     "tl_week": ("timeline", {"freq": "W"}),
     "tl_one_day": ("timeline", dict(ONE_DAY)),
+    # Real AllSides articles, two groups over different periods (tests/test_analyze_groups.py).
+    "ef_two": ("entity_frequency", {"corpus": "two", "group_by": "group",
+                                    "kwic_entity": "Donald Trump"}),
+    "sb_two": ("source_bias", {"corpus": "two", "group_by": "group"}),
+    "sb_two_common": ("source_bias", {"corpus": "two", "group_by": "group",
+                                      "common_period": True}),
+    "tl_two": ("timeline", {"corpus": "two", "group_by": "group", "freq": "M"}),
 }
 
 # The cells of interest, by a snippet of their source.
-BAR, HEATMAP, COOC, KWIC = ("charts.entity_bar", "charts.entity_heatmap",
-                            "charts.cooccurrence_matrix", "an.kwic(")
+BAR, HEATMAP, COOC, COOC_GROUPS, KWIC = ("charts.entity_bar", "charts.entity_heatmap",
+                                         "cooc = an.cooccurrence(", "cooc_groups = ",
+                                         "an.kwic(")
 CONTEXT = "nb.setup("
-WORD_KEYNESS, ENTITY_KEYNESS = "an.word_counts(", "an.entity_counts("
-VARIANTS, VOICES, QUOTES = "charts.variant_shares", "charts.voices_bars", "nb.table(q["
+WORD_KEYNESS, ENTITY_KEYNESS = "an.word_counts_by_period(", "an.entity_counts("
+MONTH_KEYNESS = "an.keyness_by_period("
+VARIANTS, VOICES, QUOTES = "charts.variants_bars", "charts.voices_bars", "an.quotes_table("
 ARTICLES_TL, EVENTS_TL, EVENTS_TABLE, MENTIONS_TL = (
     "charts.articles_timeline", "charts.events_timeline", "an.events_by_date(",
     "charts.mentions_timeline")
@@ -150,16 +160,19 @@ class Runner:
 @pytest.fixture(scope="session")
 def notebook_runner(request, tmp_path_factory, sample_dir, trained_model, cache_root,
                     sample_annotations, hostile_corpus):
+    from test_analyze_groups import allsides_corpus
+
     import workbench as wb
 
+    two = allsides_corpus()
     # Warm the corpus and annotation caches in this process, so that the kernels running in
     # parallel only read them.
-    for corpus in (sample_dir, hostile_corpus):
+    for corpus in (sample_dir, hostile_corpus, two):
         wb.open_corpus(corpus, model=trained_model, cache_dir=cache_root)
     common = {"corpus": str(sample_dir.resolve()), "cache_dir": str(cache_root),
               "model": trained_model}
     runner = Runner(request.session, tmp_path_factory.mktemp("executed"), common,
-                    {"hostile": str(hostile_corpus.resolve())})
+                    {"hostile": str(hostile_corpus.resolve()), "two": str(two.resolve())})
     yield runner
     runner.close()
 
@@ -319,11 +332,13 @@ def test_entity_frequency_default_context_and_kwic(ef_default):
     assert "1 undated article kept: they count in every total but cannot appear on a time " \
            "axis." in notes
     assert "1 near-duplicate article counted once (copies of selected articles dropped)." in notes
-    [table] = ef_default.html(KWIC)
+    table, *folded = [h for h in ef_default.html(KWIC) if "nb-note" not in h]
+    assert len(folded) == 2 and all(f.startswith("<details>") for f in folded)
     tags = {t for t, _ in Tags(table).tags}
     assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "p"}
     assert "<td>Izvestia</td>" in table
-    assert "Vladimir Zelensky</td>" in table and "<td>vladimir</td>" in table  # spelling kept
+    assert "Vladimir Zelensky</td>" in table  # the spelling kept, and its variant tag
+    assert re.search(r"<td>vladimir[-a-z]*</td>", table)
 
 
 @executed
@@ -374,7 +389,7 @@ def test_entity_frequency_two_outlets(ef_outlets, ef_default):
     assert "co-occurrence needs at least 3" in reason
     # KWIC covers every spelling of the entity (Izvestia's "Kiev", Moldova 1's "Kyiv") and
     # escapes the article text (Moldova 1 quotes with ASCII quotation marks).
-    [table] = ef_outlets.html(KWIC)
+    table = [h for h in ef_outlets.html(KWIC) if h.startswith("<table")][0]
     assert "<td>kiev</td>" in table and "<td>kyiv</td>" in table
     assert "&quot;" in table
     assert {"<td>Izvestia</td>", "<td>Moldova 1</td>"} == {
@@ -408,7 +423,7 @@ def test_entity_frequency_hostile_corpus_is_escaped(ef_hostile):
         for tag, attrs in Tags(h).tags:
             assert tag not in {"script", "img", "svg", "iframe", "b"}, h[:300]
             assert not [a for a, _ in attrs if a.lower().startswith("on")], h[:300]
-    [table] = ef_hostile.html(KWIC)
+    table = [h for h in ef_hostile.html(KWIC) if h.startswith("<table")][0]
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in table
     assert "&lt;img src=x onerror=alert(1)&gt;" in table
     assert "Evil &lt;script&gt;alert(3)&lt;/script&gt; Times" in table
@@ -464,11 +479,15 @@ def test_source_bias_entity_keyness(sb_default):
 @executed
 def test_source_bias_naming_variants(sb_default):
     spec = sb_default.chart(VARIANTS)
-    assert spec["facet"]["field"] == "entity" and marks(spec) == ["bar"]
-    enc = only(encodings(spec))
-    assert (field(enc["x"]), enc["x"].get("aggregate"), field(enc["y"]), field(enc["color"])) == (
-        "share", "sum", "group", "variant")
-    assert tooltip_fields(enc) >= {"group", "entity", "variant", "spelling", "mentions", "share"}
+    panels = spec["concat"]  # one panel per entity, each with its own small legend
+    assert marks(spec) == ["bar"] * len(panels) and len(panels) >= 2
+    assert spec["resolve"]["scale"]["color"] == "independent"
+    for enc in encodings(spec):
+        assert (field(enc["x"]), enc["x"].get("aggregate"), field(enc["y"]),
+                field(enc["color"])) == ("share", "sum", "group", "variant")
+        assert enc["color"]["legend"]["symbolLimit"] == 0
+        assert tooltip_fields(enc) >= {"group", "entity", "variant", "spelling", "mentions",
+                                       "share"}
     data = rows(spec)
     kyiv = {(r["group"], r["variant"]): r for r in data if r["entity"] == "Kyiv"}
     assert kyiv[("Izvestia", "kiev")]["share"] == 1.0
@@ -502,8 +521,9 @@ def test_source_bias_voices(sb_default):
         for r in data:
             share[r["group"]] += r["share"]
         assert all(s == pytest.approx(1.0) for s in share.values())
-    # The table of quotes under the chart, capped and saying so.
-    assert any(t.startswith("Showing the first 25 of ") for t in sb_default.note_texts(QUOTES))
+    # The table of quotes under the chart: a sample across the outlets, saying so.
+    assert any(t.startswith("25 of ") and "sampled evenly across the 4 outlets" in t
+               for t in sb_default.note_texts(QUOTES))
     assert any("<table" in h and "Peskov" in h for h in sb_default.html(QUOTES))
 
 
@@ -592,7 +612,8 @@ def test_timeline_dated_events(tl_default):
     for enc in encodings(spec):
         assert (field(enc["x"]), field(enc["y"]), field(enc["color"])) == (
             "date", "group", "precision")
-        assert tooltip_fields(enc) >= {"date", "precision", "group", "text", "sentence",
+        # The date written at its precision: "2025-05-16", "August 2025", "2025".
+        assert tooltip_fields(enc) >= {"when", "precision", "group", "text", "sentence",
                                        "articles", "mentions"}
     data = rows(spec)
     istanbul = {r["date"][:10]: r for r in data
@@ -606,18 +627,20 @@ def test_timeline_dated_events(tl_default):
     assert all(r["date_end"] > r["date"] for r in data)
     assert all(len(r["sentence"]) <= 300 for r in data)
     # The table of dates under the chart.
-    [table] = [h for h in tl_default.html(EVENTS_TABLE) if "<table" in h]
+    table, *outside = [h for h in tl_default.html(EVENTS_TABLE) if "<table" in h]
     assert "2025-05-16" in table and "2025-07-23" in table
+    assert "<th>outlet</th>" in table and "<td>Moldova 1</td>" in table
 
 
 @executed
 def test_timeline_entities_over_time(tl_default):
     spec = tl_default.chart(MENTIONS_TL)
-    assert marks(spec) == ["line"]
-    enc = spec["encoding"]
+    assert marks(spec) == ["line"] and spec["facet"]["field"] == "entity"  # a panel each
+    enc = only(encodings(spec))
     assert (field(enc["x"]), field(enc["y"]), field(enc["color"])) == (
-        "period", "per_1k_words", "entity")
+        "period", "per_1k_words", "group")  # a line per outlet
     data = rows(spec)
+    assert values(data, "group") <= OUTLETS
     assert len(values(data, "entity")) == 5
     assert {"Donald Trump", "Volodymyr Zelensky", "Vladimir Putin"} <= values(data, "entity")
     assert {r["period"][:10] for r in data} == {"2025-11-12", "2025-11-13"}
@@ -694,6 +717,100 @@ def test_source_bias_says_which_groups_are_too_thin_for_keyness(
     missing = {run.path.stem: sorted(set(expected) - set(run.note_texts()))
                for run, expected in ((sb_hostile, words), (sb_default, ents))}
     assert not any(missing.values()), f"not shown: {missing}"
+
+
+# -- two groups over different periods (real AllSides articles) ----------------------------------
+
+def scale_colours(enc: dict) -> dict[str, str]:
+    """{group: colour} of a colour channel with an explicit domain and range."""
+    scale = enc["color"]["scale"]
+    return dict(zip(scale["domain"], scale["range"], strict=True))
+
+
+@executed
+def test_two_groups_warning_and_ranges(sb_two, tl_two, ef_two):
+    for run in (sb_two, tl_two, ef_two):
+        [warning] = run.note_texts(CONTEXT, kind="warning")
+        assert warning.startswith("The groups cover different periods (")
+        assert "right 2019-06-" in warning and "left 2019-01-" in warning
+        assert "common_period=True" in warning
+        [ranges] = [h for h in run.html(CONTEXT) if "<table" in h]
+        assert "left" in ranges and "right" in ranges and "2019-12-" in ranges
+
+
+@executed
+def test_two_groups_common_period(sb_two_common, sb_two):
+    assert not sb_two_common.note_texts(CONTEXT, kind="warning")
+    [restricted] = [t for t in sb_two_common.note_texts(CONTEXT)
+                    if t.startswith("common_period: all groups restricted to")]
+    window = restricted.split("restricted to ")[1][:23]  # "YYYY-MM-DD – YYYY-MM-DD"
+    lo, hi = window.split(" – ")
+    [ranges] = [h for h in sb_two_common.html(CONTEXT) if "<table" in h]
+    dates = set(re.findall(r"<td>(2019-\d\d-\d\d)</td>", ranges))
+    assert dates and all(lo <= d <= hi for d in dates), (window, dates)
+    # Over the common period the words the left favours are no longer the year's topics.
+    full = {r["term"] for r in rows(sb_two.chart(WORD_KEYNESS)) if r["favoured"] == "left"}
+    common = {r["term"] for r in rows(sb_two_common.chart(WORD_KEYNESS))
+              if r["favoured"] == "left"}
+    assert full != common
+
+
+@executed
+def test_two_groups_keyness_is_one_diverging_panel_in_group_colours(sb_two, tl_two):
+    from workbench.charts.colors import group_colors
+
+    spec = sb_two.chart(WORD_KEYNESS)
+    assert "facet" not in spec and marks(spec) == ["bar"]  # not two mirrored panels
+    enc = spec["encoding"]
+    assert field(enc["x"]) == "z" and field(enc["color"]) == "favoured"
+    data = rows(spec)
+    assert values(data, "favoured") == {"left", "right"}
+    assert all((r["z"] > 0) == (r["favoured"] == "left") for r in data)
+    colours = scale_colours(enc)
+    assert colours == group_colors(["right", "left"])  # from the names, not the order
+    # The same colour for each group in another report of the corpus.
+    main = tl_two.chart(ARTICLES_TL)
+    timeline = main["hconcat"][0] if "hconcat" in main else main
+    assert scale_colours(timeline["encoding"]) == colours
+    assert scale_colours(only(encodings(tl_two.chart(MENTIONS_TL)))) == colours
+    assert sb_two.chart(MONTH_KEYNESS)  # the within-months comparison is drawn
+
+
+@executed
+def test_two_groups_every_view_carries_the_group(ef_two, sb_two, tl_two):
+    groups = {"left", "right"}
+    assert values(rows(ef_two.chart(HEATMAP)), "group") == groups
+    cooc = ef_two.chart(COOC_GROUPS)
+    assert cooc["facet"]["field"] == "group" and values(rows(cooc), "group") == groups
+    kwic = [h for h in ef_two.html(KWIC) if h.startswith("<table")][0]
+    assert "<th>group</th>" in kwic
+    assert "<td>left</td>" in kwic and "<td>right</td>" in kwic
+    [sampled] = [t for t in ef_two.note_texts(KWIC) if "sampled evenly" in t] or [""]
+    assert sampled == "" or "across the 2 groups" in sampled
+    quotes = [h for h in sb_two.html(QUOTES) if "<table" in h]
+    assert quotes and "<th>group</th>" in quotes[0] and "<td>right</td>" in quotes[0]
+    assert values(rows(sb_two.chart(VARIANTS)), "group") <= groups
+    assert values(rows(tl_two.chart(EVENTS_TL)), "group") == groups
+    [table] = [h for h in tl_two.html(EVENTS_TABLE) if "<table" in h][:1]
+    assert "<th>group</th>" in table and "<td>left</td>" in table and "<td>right</td>" in table
+    assert values(rows(tl_two.chart(MENTIONS_TL)), "group") == groups
+
+
+@executed
+def test_two_groups_events_axis_and_precision(tl_two):
+    spec = tl_two.chart(EVENTS_TL)
+    domains = [e["x"]["scale"]["domain"] for e in encodings(spec) if "scale" in e["x"]]
+    [(lo, hi)] = domains
+    # The publication period (2019) widened by at most a year: not 1800–2060.
+    assert lo["year"] >= 2018 and (hi["year"], hi["month"]) <= (2021, 1), domains
+    data = rows(spec)
+    for r in data:
+        if r["precision"] == "year":
+            assert r["when"] == r["date"][:4]
+        elif r["precision"] == "month":
+            assert re.fullmatch(r"[A-Z][a-z]+ \d{4}", r["when"]), r["when"]
+        else:
+            assert r["when"] == r["date"][:10]
 
 
 # -- the committed notebooks ---------------------------------------------------------------------

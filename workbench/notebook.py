@@ -118,10 +118,15 @@ def setup(params: Mapping[str, Any] | None = None, /,
     arts = an.select_articles(ann.articles, **chosen)
     if p.get("common_period"):
         arts = an.common_period(arts, by=group_by)
+    from workbench.charts import colors
+
+    colors.register(an.group_column(arts, group_by).unique())
     context(ann, arts, group_by=group_by)
     ranges = an.group_ranges(arts, by=group_by)
     group_ranges(ranges)
-    warning = an.period_warning(ranges)
+    # Restricted to the common period, the groups' windows are equal by construction (their
+    # first and last articles within it may still differ by a few days).
+    warning = None if p.get("common_period") else an.period_warning(ranges)
     if warning:
         note(warning, kind="warning")
     return ann, arts
@@ -142,3 +147,78 @@ def group_ranges(ranges: pd.DataFrame, *, max_rows: int = 60) -> None:
         "days": ranges["days"].astype("string").fillna("–"),
     })
     table(shown.set_index(by), max_rows=max_rows)
+
+
+KWIC_SHOWN = ["outlet", "group", "published", "title", "left", "keyword", "right", "variant"]
+_KWIC_ALIGN = {"left": "text-align:right", "keyword": "font-weight:bold;text-align:center",
+               "right": "text-align:left"}
+
+
+def kwic_table(k: pd.DataFrame, *, max_rows: int = 500) -> str:
+    """An HTML table of a :func:`~workbench.analyze.kwic` result, every header and cell
+    escaped; left context right-aligned so keywords line up."""
+    # Readers identify an article by outlet, date and headline, not by its hash.
+    by = str(k.attrs.get("by", "group"))
+    # Grouped by outlet, the group column would repeat the outlet column.
+    cols = [c for c in KWIC_SHOWN if c in k.columns and not (c == "group" and by == "outlet")]
+    head = "".join(f"<th>{html.escape(by if c == 'group' else c)}</th>" for c in cols)
+    body = []
+    for row in k[cols].head(max_rows).itertuples(index=False):
+        cells = []
+        for col, value in zip(cols, row, strict=True):
+            style = _KWIC_ALIGN.get(col, "")
+            attr = f' style="{style}"' if style else ""
+            cells.append(f"<td{attr}>{html.escape(_cell(value))}</td>")
+        body.append("<tr>" + "".join(cells) + "</tr>")
+    more = f"<p>Showing {max_rows} of {len(k)} lines.</p>" if len(k) > max_rows else ""
+    return (f'<table class="nb-kwic"><thead><tr>{head}</tr></thead>'
+            f"<tbody>{''.join(body)}</tbody></table>{more}")
+
+
+def kwic(k: pd.DataFrame, *, n: int = 60) -> None:
+    """Show a keyword-in-context table: at most ``n`` lines sampled across groups and over time
+    (sorted by group, then date), and the same lines sorted by the word after and before the
+    keyword (the concordance orders), folded below."""
+    from workbench.analyze import notes, sample_across
+
+    sample = sample_across(k, n)
+    for text in notes(sample):
+        note(text)
+    _display(_html(kwic_table(sample, max_rows=n)))
+    if len(sample) < 2:
+        return
+    for label, order in (("the word after", _first_word(sample["right"])),
+                         ("the word before", _first_word(sample["left"], last=True))):
+        ordered = sample.assign(_o=order).sort_values(["_o", "published"], kind="stable")
+        _display(_html(f"<details><summary>The same lines sorted by {label} the keyword"
+                       f"</summary>{kwic_table(ordered.drop(columns='_o'), max_rows=n)}"
+                       f"</details>"))
+
+
+def _first_word(s: pd.Series, *, last: bool = False) -> pd.Series:
+    words = s.astype("string").fillna("").str.lower().str.findall(r"\w+")
+    return words.str[-1 if last else 0].fillna("")
+
+
+def _cell(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, pd.Timestamp):
+        return f"{value:%Y-%m-%d}"
+    return str(value)
+
+
+def quotes(q: pd.DataFrame, *, n: int = 25) -> None:
+    """Show a :func:`~workbench.analyze.quotes_table`: at most ``n`` quotes sampled across
+    groups and over time, the group column named after the grouping."""
+    from workbench.analyze import notes, sample_across
+
+    by = str(q.attrs.get("by", "group"))
+    sample = sample_across(q, n)
+    for text in notes(sample):
+        note(text)
+    shown = sample.drop(columns=["article_id", "start"], errors="ignore")
+    shown = (shown.drop(columns="group") if by == "outlet"
+             else shown.rename(columns={"group": by}))
+    shown["published"] = shown["published"].dt.strftime("%Y-%m-%d")
+    table(shown, max_rows=n)

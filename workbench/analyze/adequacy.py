@@ -68,6 +68,25 @@ def check_cooccurrence(mentions: pd.DataFrame, articles: pd.DataFrame, *,
     return None
 
 
+def check_cooccurrence_groups(mentions: pd.DataFrame, articles: pd.DataFrame, *,
+                              by: str = "outlet",
+                              min_articles: int = MIN_COOC_ARTICLES) -> str | None:
+    """Too little for co-occurrence by group: fewer than two groups each with
+    ``min_articles`` articles naming two or more different entities."""
+    from .select import group_column
+
+    m = restrict(mentions, articles).dropna(subset=["entity_id"])
+    rich = m.groupby("article_id")["entity_id"].nunique() >= 2
+    labels = pd.Series(group_column(articles, by).to_numpy(), index=articles["article_id"])
+    labels = labels[~labels.index.duplicated()]
+    per_group = labels.reindex(rich.index[rich]).value_counts()
+    n = int((per_group >= min_articles).sum())
+    if n < 2:
+        return (f"{n} {by} group{'' if n == 1 else 's'} with at least {min_articles} articles "
+                f"naming two or more entities; comparing who appears together needs two.")
+    return None
+
+
 def check_timeline(articles: pd.DataFrame, *, min_dated: int = MIN_DATED,
                    freq: str = "D") -> str | None:
     """Too little for a publication timeline: fewer than ``min_dated`` dated articles, or all

@@ -82,10 +82,15 @@ def dated_events(dates: pd.DataFrame, articles: pd.DataFrame, *,
     d["precision"] = prec.where(prec.isin(["day", "month", "year"]), "day").astype(object)
     d["date"] = d["date"].astype("datetime64[ns]")
     d["date_end"] = _date_end(d["date"], d["precision"])
-    out = d[["date", "date_end", "precision", "text", "sentence", "article_id", "title",
+    d["when"] = when(d["date"], d["precision"])
+    out = d[["date", "date_end", "precision", "when", "text", "sentence", "article_id", "title",
              "group", "published"]]
     out = out.sort_values(["date", "precision", "group", "article_id"], ignore_index=True)
     out.attrs["by"] = by
+    published = pd.to_datetime(articles["published"]).dropna()
+    if len(published):
+        out.attrs["published_range"] = (published.min().normalize(),
+                                        published.max().normalize())
     if n_unresolved:
         one = n_unresolved == 1
         add_note(out, f"{n_unresolved} date expression{'' if one else 's'} could not be "
@@ -95,19 +100,20 @@ def dated_events(dates: pd.DataFrame, articles: pd.DataFrame, *,
 
 def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataFrame:
     """:func:`dated_events` aggregated per (date, precision) — or per (date, precision, group)
-    with ``per_group`` — : date_end, mentions, articles, groups (how many), group_list,
+    with ``per_group`` — : date_end, when, mentions, articles, groups (how many), group_list,
     text (the most common expression), sentence and title (one example)."""
     keys = ["date", "precision"] + (["group"] if per_group else [])
     if events.empty:
-        cols = keys + ["date_end", "mentions", "articles", "groups", "group_list", "text",
-                       "sentence", "title"]
+        cols = keys + ["date_end", "when", "mentions", "articles", "groups", "group_list",
+                       "text", "sentence", "title"]
         return pd.DataFrame(columns=cols)
     # One string id per key combination (most_common compares keys as strings); a row-wise
     # join here took seconds on 70k events.
     e = events.assign(_key=events.groupby(keys, sort=False, dropna=False).ngroup().astype(str))
     out = (e.groupby("_key", sort=False)
              .agg(**{k: (k, "first") for k in keys},
-                  date_end=("date_end", "first"), mentions=("article_id", "size"),
+                  date_end=("date_end", "first"), when=("when", "first"),
+                  mentions=("article_id", "size"),
                   articles=("article_id", "nunique"), groups=("group", "nunique"),
                   group_list=("group", lambda s: "; ".join(sorted(set(map(str, s))))),
                   sentence=("sentence", "first"), title=("title", "first")))
@@ -118,16 +124,85 @@ def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataF
     return out
 
 
-def most_cited(by_date: pd.DataFrame, n: int = 20) -> pd.DataFrame:
+def when(date: pd.Series, precision: pd.Series) -> pd.Series:
+    """Dates written at their precision: ``2014-05-06``, ``May 2014``, ``2014``."""
+    date = pd.to_datetime(date)
+    out = date.dt.strftime("%Y-%m-%d")
+    month, year = precision == "month", precision == "year"
+    out[month] = date[month].dt.strftime("%B %Y")
+    out[year] = date[year].dt.strftime("%Y")
+    return out.astype(object)
+
+
+EVENT_QUANTILE = 0.05
+EVENT_REACH = pd.Timedelta(days=366)
+
+
+def event_window(events: pd.DataFrame, *, quantile: float = EVENT_QUANTILE
+                 ) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+    """The span an events axis shows by default: the selection's publication period
+    (``attrs["published_range"]`` of :func:`dated_events`), widened to take in the central
+    ``1 - 2 * quantile`` of the dates cited (by mentions) but by at most a year each side, so
+    that last month's news shows while a stray "1800" or "2060" does not stretch the axis;
+    (start, end) with end exclusive, or None."""
+    if events.empty:
+        return None
+    # Weighted by mentions, so a hundred citations of last May outweigh one each of ten
+    # different past decades (aggregated rows would count each decade once).
+    weight = events["mentions"] if "mentions" in events.columns else pd.Series(1, events.index)
+    lo = _weighted_quantile(events["date"], weight, quantile)
+    hi = _weighted_quantile(events["date_end"], weight, 1 - quantile)
+    published = events.attrs.get("published_range")
+    if published:
+        # Widened by at most a year: older history and far plans are listed apart.
+        first, last = published[0], published[1] + pd.Timedelta(days=1)
+        lo = max(min(lo, first), first - EVENT_REACH)
+        hi = min(max(hi, last), last + EVENT_REACH)
+    return pd.Timestamp(lo), pd.Timestamp(hi)
+
+
+def _weighted_quantile(values: pd.Series, weight: pd.Series, q: float) -> pd.Timestamp:
+    order = values.sort_values(kind="stable")
+    share = weight.reindex(order.index).astype("float64").cumsum() / float(weight.sum())
+    return pd.Timestamp(order[share >= q - 1e-12].iloc[0])
+
+
+def split_events(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None = None
+                 ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(events inside ``window`` — default :func:`event_window` —, events outside it): an
+    event is inside when the period it names overlaps the window."""
+    window = window or event_window(events)
+    if window is None:
+        return events, events.iloc[0:0]
+    inside = (events["date_end"] > window[0]) & (events["date"] < window[1])
+    a, b = events[inside], events[~inside]
+    a.attrs = dict(events.attrs)
+    b.attrs = {k: v for k, v in events.attrs.items() if k != "notes"}
+    return a, b
+
+
+def most_cited(by_date: pd.DataFrame, n: int = 20, *, per_group: bool = False) -> pd.DataFrame:
     """The ``n`` rows of :func:`events_by_date` cited by the most articles (then mentions), in
-    calendar order; when rows are left out, a note in ``attrs`` says how many there were."""
-    top = by_date.sort_values(["articles", "mentions", "date"], ascending=[False, False, True],
-                              kind="stable").head(n).sort_values("date", kind="stable")
+    calendar order — with ``per_group`` (on ``events_by_date(per_group=True)`` output) the
+    ``n`` of each group, by group; when rows are left out, a note in ``attrs`` says how many
+    there were."""
+    ranked = by_date.sort_values(["articles", "mentions", "date"], ascending=[False, False, True],
+                                 kind="stable")
+    if per_group and "group" in by_date.columns:
+        top = ranked.groupby("group", sort=False).head(n).sort_values(["group", "date"],
+                                                                       kind="stable")
+    else:
+        top = ranked.head(n).sort_values("date", kind="stable")
     top = top.reset_index(drop=True)
     top.attrs = {k: v for k, v in by_date.attrs.items() if k != "notes"}
     if len(top) < len(by_date):
-        add_note(top, f"The {len(top)} dates cited by the most articles, of {len(by_date):,} "
-                      f"dates, in calendar order.")
+        if per_group and "group" in by_date.columns:
+            add_note(top, f"The {n} dates cited by the most articles in each group "
+                          f"({len(top)} of {len(by_date):,} date–group rows), in calendar "
+                          f"order.")
+        else:
+            add_note(top, f"The {len(top)} dates cited by the most articles, of "
+                          f"{len(by_date):,} dates, in calendar order.")
     return top
 
 
@@ -138,6 +213,7 @@ def mentions_over_time(
     *,
     freq: str = "D",
     top_n: int = 5,
+    by: str | None = None,
 ) -> pd.DataFrame:
     """Mentions of ``entities`` (ids, names or spellings; default: the ``top_n`` most mentioned)
     per period of article publication: period, period_end, entity_id, entity, mentions,
@@ -156,26 +232,33 @@ def mentions_over_time(
         article_id=articles["article_id"].to_numpy(),
         words=pd.to_numeric(articles["n_words"], errors="coerce").fillna(0).to_numpy())
     per["undated"] = per["period"].isna()
-    slots = (per.groupby(["undated", "period", "period_end"], dropna=False)["words"].sum()
+    keys = ["undated", "period"]
+    if by is not None:
+        per["group"] = group_column(articles, by).to_numpy()
+        keys = ["group", *keys]
+    slots = (per.groupby([*keys, "period_end"], dropna=False)["words"].sum()
                 .astype("int64").reset_index())
     grid = slots.merge(pd.DataFrame({"entity_id": wanted}, dtype=object), how="cross")
 
     m = m[m["entity_id"].isin(wanted)].merge(per, on="article_id", how="left")
-    counts = (m.groupby(["entity_id", "undated", "period"], dropna=False)
+    counts = (m.groupby(["entity_id", *keys], dropna=False)
                .agg(mentions=("article_id", "size"), articles=("article_id", "nunique"))
                .reset_index())
-    out = grid.merge(counts, on=["entity_id", "undated", "period"], how="left")
+    out = grid.merge(counts, on=["entity_id", *keys], how="left")
     out["mentions"] = out["mentions"].fillna(0).astype("int64")
     out["articles"] = out["articles"].fillna(0).astype("int64")
     out["entity"] = out["entity_id"].map(most_common(m, "entity_id", "entity"))
     out["per_1k_words"] = out["mentions"] * 1000.0 / out["words"].where(out["words"] > 0)
-    out = out[["period", "period_end", "entity_id", "entity", "mentions", "articles", "words",
-               "per_1k_words", "undated"]]
+    out = out[(["group"] if by is not None else [])
+              + ["period", "period_end", "entity_id", "entity", "mentions", "articles", "words",
+                 "per_1k_words", "undated"]]
     order = {e: i for i, e in enumerate(wanted)}
     out = (out.assign(_o=out["entity_id"].map(order))
-              .sort_values(["undated", "period", "_o"]).drop(columns="_o")
-              .reset_index(drop=True))
+              .sort_values(["undated", "period", "_o", *(["group"] if by else [])])
+              .drop(columns="_o").reset_index(drop=True))
     out.attrs.update(freq=freq, entities=wanted)
+    if by is not None:
+        out.attrs["by"] = by
     return out
 
 

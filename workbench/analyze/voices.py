@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from .frequency import OTHER, most_common
-from .select import UNKNOWN, grouped
+from .select import UNKNOWN, group_column, grouped, restrict
 
 VOICE_COLUMNS = ["group", "dimension", "voice", "affiliation", "quotes", "direct", "share",
                  "group_quotes"]
@@ -69,5 +69,25 @@ def voices(
     out = (out.sort_values(["dimension", "group", "_other", "quotes", "voice"],
                            ascending=[False, True, True, False, True], ignore_index=True)
               [VOICE_COLUMNS])
+    out.attrs["by"] = by
+    return out
+
+
+QUOTE_TABLE_COLUMNS = ["group", "outlet", "published", "speaker", "speaker_affiliation", "verb",
+                       "kind", "quote", "article_id", "start"]
+
+
+def quotes_table(quotes: pd.DataFrame, articles: pd.DataFrame, *,
+                 by: str = "outlet") -> pd.DataFrame:
+    """The quotes of the selected articles, one row each, with the article's ``group`` (its
+    ``by`` label), outlet and publication date, sorted by group, date and position."""
+    q = restrict(quotes, articles)
+    meta = articles.drop_duplicates("article_id").set_index("article_id")
+    labels = pd.Series(group_column(meta, by).to_numpy(), index=meta.index)
+    out = q.assign(group=q["article_id"].map(labels).astype(object),
+                   outlet=q["article_id"].map(meta["outlet"]).astype("string"),
+                   published=q["article_id"].map(meta["published"]).astype("datetime64[ns]"))
+    out = out[QUOTE_TABLE_COLUMNS].sort_values(["group", "published", "article_id", "start"],
+                                              na_position="last", ignore_index=True)
     out.attrs["by"] = by
     return out

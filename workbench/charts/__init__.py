@@ -15,11 +15,11 @@ from . import render, theme  # noqa: E402
 from .entities import cooccurrence_matrix, entity_bar, entity_heatmap
 from .keyness import keyness_bars
 from .timelines import articles_timeline, events_timeline, mentions_timeline
-from .variants import variant_shares
+from .variants import variants_bars
 from .voices import voices_bars
 
 __all__ = [
     "render", "theme", "entity_bar", "entity_heatmap", "cooccurrence_matrix", "keyness_bars",
-    "variant_shares", "voices_bars", "articles_timeline", "events_timeline",
+    "variants_bars", "voices_bars", "articles_timeline", "events_timeline",
     "mentions_timeline",
 ]

@@ -8,7 +8,8 @@ import pandas as pd
 
 from ..analyze.frequency import OTHER, top_entities
 from . import theme
-from ._prep import MAX_GROUPS, by_title, faded, largest_groups, legend_selection, truncate
+from ._prep import (MAX_GROUPS, by_title, facet_columns, faded, largest_groups,
+                    legend_selection, truncate)
 
 
 def entity_bar(freq: pd.DataFrame, *, top_n: int = 20, title: str | None = None) -> alt.Chart:
@@ -118,12 +119,40 @@ def cooccurrence_matrix(cooc: pd.DataFrame, *, title: str | None = None) -> alt.
                  alt.Tooltip("units_b:Q", title=f"{unit}s with the second"),
                  alt.Tooltip("jaccard:Q", title="Jaccard", format=".2f")],
     )
+    if "group" in data.columns:
+        return _cooccurrence_by_group(data, cooc, chart, unit, order, title)
     n_units = int(cooc["units"].iloc[0]) if len(cooc) else 0
     return chart.properties(
         title=alt.Title(title or f"Entities mentioned in the same {unit}",
                         subtitle=f"Jaccard index: {unit}s with both ÷ {unit}s with either "
                                  f"({n_units} {unit}s)"),
         width=alt.Step(18), height=alt.Step(18))
+
+
+MAX_COOC_PANELS = 6
+
+
+def _cooccurrence_by_group(data: pd.DataFrame, cooc: pd.DataFrame, chart: alt.Chart, unit: str,
+                           order: list[str], title: str | None,
+                           max_panels: int = MAX_COOC_PANELS) -> alt.FacetChart:
+    """One matrix per group (the ``max_panels`` groups with most units), same entities and
+    order in each, so the groups' ties can be compared side by side."""
+    units = data.drop_duplicates("group").set_index("group")["units"]
+    kept = list(units.sort_values(ascending=False, kind="stable").index[:max_panels])
+    left = len(units) - len(kept)
+    data = data[data["group"].isin(kept)].copy()
+    data["group"] = truncate(data["group"], 120)
+    by = by_title(cooc)
+    more = f"; the {len(kept)} {by} groups with most {unit}s of {len(units)}" if left else ""
+    chart = chart.encode(tooltip=[alt.Tooltip("group:N", title=by),
+                                  *chart.encoding.tooltip]).properties(
+        data=data, width=alt.Step(14), height=alt.Step(14))
+    return chart.facet(facet=alt.Facet("group:N", title=None, sort=sorted(map(str, kept)),
+                                       header=alt.Header(labelFontWeight="bold")),
+                       columns=facet_columns(len(kept), 2)).properties(
+        title=alt.Title(title or f"Entities mentioned in the same {unit}, by {by}",
+                        subtitle=f"Jaccard index within each {by}: {unit}s with both ÷ "
+                                 f"{unit}s with either, over the same top entities{more}"))
 
 
 def _unique(names: pd.Series, ids: pd.Series) -> pd.Series:

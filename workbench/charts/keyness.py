@@ -6,7 +6,9 @@ import altair as alt
 import pandas as pd
 
 from ..analyze.keyness import top_keyness
+from ..analyze.periods import group_noun
 from . import theme
+from .colors import group_colors
 from ._prep import MAX_GROUPS, by_title, facet_columns, largest_groups, truncate
 
 SIDE_LABELS = {"group": "favoured by this group", "rest": "favoured by the rest"}
@@ -30,6 +32,8 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
     data["favoured"] = data["side"].map(SIDE_LABELS)
     n_groups = data["group"].nunique()
     unit = str(k.attrs.get("unit", "terms"))
+    if n_groups == 2:
+        return _two_groups(data, k, title=title)
     base = alt.Chart(data).mark_bar().encode(
         x=alt.X("z:Q", title="z-score (log-odds, informative prior)"),
         y=alt.Y("term:N", sort="-x", title=None),
@@ -56,3 +60,34 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
         subtitle=f"{unit}: each {by_title(k)} against the rest of the corpus "
                  f"(log-odds with informative Dirichlet prior, Monroe et al. 2008{prior})"
                  f"{left_out}"))
+
+
+def _two_groups(data: pd.DataFrame, k: pd.DataFrame, *, title: str | None) -> alt.Chart:
+    """With two groups, "A against the rest" and "B against the rest" are mirror images: one
+    diverging panel, A's favourites right in A's colour, B's left in B's."""
+    a, b = sorted(map(str, data["group"].unique()))
+    one = data[data["group"] == a].copy()
+    one["favoured"] = one["side"].map({"group": a, "rest": b})
+    one = one.rename(columns={"count": "count_a", "count_rest": "count_b"})
+    colours = group_colors([a, b])
+    by = by_title(k)
+    unit = str(k.attrs.get("unit", "terms"))
+    chart = alt.Chart(one).mark_bar().encode(
+        x=alt.X("z:Q", title=f"z-score: ← favoured by {b} · favoured by {a} →"),
+        y=alt.Y("term:N", sort="-x", title=None),
+        color=alt.Color("favoured:N", title=f"favoured by ({by})",
+                        scale=alt.Scale(domain=[a, b], range=[colours[a], colours[b]])),
+        tooltip=[alt.Tooltip("term:N"), alt.Tooltip("favoured:N", title="favoured by"),
+                 alt.Tooltip("count_a:Q", title=f"uses in {a}"),
+                 alt.Tooltip("count_b:Q", title=f"uses in {b}"),
+                 alt.Tooltip("delta:Q", title=f"log-odds difference, {a} − {b}", format=".2f"),
+                 alt.Tooltip("se:Q", title="standard error", format=".2f"),
+                 alt.Tooltip("z:Q", format=".2f")],
+    ).properties(width=420, height=alt.Step(14))
+    a0 = k.attrs.get("alpha0")
+    prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
+    return chart.properties(title=alt.Title(
+        title or f"{a} vs {b}: what each {by} favours",
+        subtitle=f"{unit}: the two {group_noun(by)} against each other (log-odds with informative "
+                 f"Dirichlet prior, Monroe et al. 2008{prior}); one panel, since each side "
+                 f"mirrors the other"))

@@ -9,8 +9,9 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from ..analyze.timeline import FREQS, events_by_date
+from ..analyze.timeline import FREQS, event_window, events_by_date, split_events, when
 from . import theme
+from .colors import group_scale
 from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
 
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
@@ -46,6 +47,7 @@ def _all_periods(periods: pd.Series, freq: str) -> pd.DatetimeIndex:
 PRECISIONS = ["day", "month", "year"]
 MAX_EVENT_POINTS = 2500  # (date, group) marks in the events chart; beyond, the least cited go
 MAX_CALENDAR_TICKS = 36
+MAX_TIMELINE_GROUPS = 8  # lines per entity panel: more are a tangle
 
 
 def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
@@ -61,7 +63,7 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
     freq = str(t.attrs.get("freq", "D"))
     period = PERIOD_NAMES.get(freq, "period")
     pick = legend_selection("group", "group_pick")
-    color = alt.Color("group:N", title=by_title(t), sort=order)
+    color = alt.Color("group:N", title=by_title(t), sort=order, scale=group_scale(order))
     tip = [alt.Tooltip("group:N", title=by_title(t)), alt.Tooltip("articles:Q")]
     n_dated, n_undated = int(dated["articles"].sum()), int(undated["articles"].sum())
     top = max([int(dated.groupby("period")["articles"].sum().max() or 0) if n_dated else 0,
@@ -96,6 +98,7 @@ def articles_timeline(t: pd.DataFrame, *, top_groups: int = 10,
 
 def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
                     max_points: int | None = MAX_EVENT_POINTS,
+                    window: str | tuple[pd.Timestamp, pd.Timestamp] | None = "selection",
                     title: str | None = None) -> alt.LayerChart:
     """The calendar dates the articles talk about, one row per group: day-precise dates as
     points sized by the number of articles, month and year dates as translucent bars spanning
@@ -103,8 +106,16 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     :func:`~workbench.analyze.dated_events` rows (aggregated here) or
     :func:`~workbench.analyze.events_by_date` output with ``per_group=True``.  Beyond
     ``max_points`` (date, group) marks, the dates cited by the fewest articles are left out
-    and the subtitle says how many."""
+    and the subtitle says how many.  ``window="selection"`` (default) spans the axis over
+    :func:`~workbench.analyze.event_window` (the selection's period, widened to the central
+    90 % of the dates cited), leaving dates outside it to a table (the subtitle counts them);
+    pass ``(start, end)`` for another span or None for every date."""
     agg = events if "mentions" in events.columns else events_by_date(events, per_group=True)
+    window = event_window(agg) if window == "selection" else window
+    outside = 0
+    if window is not None:
+        agg, away = split_events(agg, window)
+        outside = len(away)
     data = agg.copy()
     if "group" not in data.columns:
         data["group"] = "all articles"
@@ -120,13 +131,15 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
                                  kind="stable").head(max_points).sort_values("date", kind="stable"))
     if "title" not in data.columns:
         data["title"] = None
-    cols = ["date", "date_end", "precision", "group", "mentions", "articles", "text", "sentence",
-            "title"]
+    if "when" not in data.columns:
+        data["when"] = when(data["date"], data["precision"])
+    cols = ["date", "date_end", "precision", "when", "group", "mentions", "articles", "text",
+            "sentence", "title"]
     data = data[cols].copy()
     for col, n in (("sentence", None), ("text", 120), ("group", 120), ("title", 160)):
         data[col] = truncate(data[col], n) if n else truncate(data[col])
     by = by_title(events)
-    tip = [alt.Tooltip("date:T", format="%Y-%m-%d"), alt.Tooltip("precision:N"),
+    tip = [alt.Tooltip("when:N", title="date"), alt.Tooltip("precision:N"),
            alt.Tooltip("group:N", title=by), alt.Tooltip("text:N", title="expression"),
            alt.Tooltip("articles:Q"), alt.Tooltip("mentions:Q"),
            alt.Tooltip("sentence:N", title="for example"),
@@ -137,14 +150,19 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     y = alt.Y("group:N", title=None, sort=[str(g) for g in truncate(pd.Series(keep,
                                                                              dtype=object), 120)])
     many_articles = bool(len(data)) and int(data["articles"].max()) > 1
+    # The domain is set on one layer only: the layers share the scale, and Vega-Lite warns
+    # about (and unions) two copies of it.
+    x_scale = (alt.Scale(domain=[_datetime(window[0]), _datetime(window[1])])
+               if window is not None else alt.Scale(padding=14))
     base = alt.Chart(data)
     spans = base.transform_filter(alt.datum.precision != "day").mark_bar(
-        opacity=0.35, height=alt.RelativeBandSize(0.6)).encode(
-        x=alt.X("date:T", title="date mentioned", scale=alt.Scale(padding=14)), x2="date_end:T",
+        opacity=0.35, height=alt.RelativeBandSize(0.6), clip=True).encode(
+        x=alt.X("date:T", title="date mentioned"), x2="date_end:T",
         y=y, color=color,
         tooltip=tip)
-    days = base.transform_filter(alt.datum.precision == "day").mark_circle(opacity=0.9).encode(
-        x=alt.X("date:T", title="date mentioned", scale=alt.Scale(padding=14)), y=y,
+    days = base.transform_filter(alt.datum.precision == "day").mark_circle(
+        opacity=0.9, clip=True).encode(
+        x=alt.X("date:T", title="date mentioned", scale=x_scale), y=y,
         color=color,
         size=(alt.Size("articles:Q", title="articles", scale=alt.Scale(range=[40, 400]),
                        legend=alt.Legend(tickMinStep=1, format="d"))
@@ -153,11 +171,20 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
     more = f"; {dropped} more {by} group(s) not shown" if dropped else ""
     if cut:
         more += f"; {cut:,} dates cited by the fewest articles not shown"
+    if outside:
+        more += (f"; {outside:,} date{'s' if outside != 1 else ''} outside "
+                 f"{window[0]:%Y-%m-%d} – {window[1] - pd.Timedelta(days=1):%Y-%m-%d} listed "
+                 f"apart")
     return alt.layer(spans, days).properties(
         title=alt.Title(title or "Dates the articles talk about",
                         subtitle=f"days as points, months and years as bars spanning them; "
                                  f"drag to pan, scroll to zoom{more}"),
         height=alt.Step(24)).interactive(bind_y=False)
+
+
+def _datetime(t: pd.Timestamp) -> alt.DateTime:
+    # A calendar day in the viewer's time zone, as the chart's own dates are read.
+    return alt.DateTime(year=t.year, month=t.month, date=t.day)
 
 
 def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
@@ -181,21 +208,54 @@ def mentions_timeline(mot: pd.DataFrame, *, measure: str = "per_1k_words",
     label = "mentions per 1,000 words" if measure == "per_1k_words" else "mentions"
     # Periods in which nothing was published get a null row per entity: Vega-Lite breaks the
     # line there instead of drawing a trend across them.
-    missing = _all_periods(dated["period"], freq).difference(pd.DatetimeIndex(dated["period"]))
-    gaps = pd.DataFrame([(p, e) for p in missing for e in dated["entity"].unique()],
-                        columns=["period", "entity"])
+    by_group = "group" in dated.columns
+    series = ["group", "entity"] if by_group else ["entity"]
+    everything = _all_periods(dated["period"], freq)
+    gaps = []
+    for key, rows in dated.groupby(series, sort=False):
+        key = key if isinstance(key, tuple) else (key,)
+        missing = everything.difference(pd.DatetimeIndex(rows["period"]))
+        gaps.extend((p, *key) for p in missing)
+    gaps = pd.DataFrame(gaps, columns=["period", *series])
     if len(gaps):
         dated = pd.concat([dated, gaps.astype({"period": dated["period"].dtype})],
                           ignore_index=True).sort_values("period", kind="stable")
+    tip = [alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"),
+           alt.Tooltip("entity:N"), alt.Tooltip("mentions:Q"),
+           alt.Tooltip("articles:Q", title="articles mentioning"),
+           alt.Tooltip("words:Q", title=f"words published that {period}", format=","),
+           alt.Tooltip("per_1k_words:Q", title="per 1,000 words", format=".2f")]
+    x = alt.X("period:T", title=None, axis=_time_axis(freq, dated["period"]))
+    if by_group:
+        return _mentions_by_group(dated, mot, x, tip, measure, label, order, title or
+                                  f"Mentions per {period}, by {by_title(mot)}", note)
     chart = alt.Chart(dated).mark_line(point=True).encode(
-        x=alt.X("period:T", title=None, axis=_time_axis(freq, dated["period"])),
-        y=alt.Y(f"{measure}:Q", title=label),
+        x=x, y=alt.Y(f"{measure}:Q", title=label),
         color=alt.Color("entity:N", title="entity", sort=order),
-        opacity=faded(pick),
-        tooltip=[alt.Tooltip("period:T", title=f"{period} from", format="%Y-%m-%d"),
-                 alt.Tooltip("entity:N"), alt.Tooltip("mentions:Q"),
-                 alt.Tooltip("articles:Q", title="articles mentioning"),
-                 alt.Tooltip("words:Q", title=f"words published that {period}", format=","),
-                 alt.Tooltip("per_1k_words:Q", title="per 1,000 words", format=".2f")],
+        opacity=faded(pick), tooltip=tip,
     ).add_params(pick)
     return chart.properties(title=alt.Title(title or f"Mentions per {period}", subtitle=note))
+
+
+def _mentions_by_group(dated: pd.DataFrame, mot: pd.DataFrame, x: alt.X, tip: list,
+                       measure: str, label: str, order: list[str], title: str,
+                       note: str) -> alt.FacetChart:
+    """One small panel per entity, one line per group in the group's own colour."""
+    words = (dated.dropna(subset=["words"]).drop_duplicates(["group", "period"])
+                  .groupby("group")["words"].sum().sort_values(ascending=False, kind="stable"))
+    kept = list(words.index[:MAX_TIMELINE_GROUPS])
+    if len(words) > len(kept):
+        note += (f"; the {len(kept)} {by_title(mot)} groups with most words of "
+                 f"{len(words)} (group by a sources.csv column to see all)")
+    dated = dated[dated["group"].isin(kept)].copy()
+    dated["group"] = truncate(dated["group"], 120)
+    groups = sorted(map(str, dated["group"].dropna().unique()))
+    pick = legend_selection("group", "group_pick")
+    by = by_title(mot)
+    chart = alt.Chart(dated).mark_line(point=True).encode(
+        x=x, y=alt.Y(f"{measure}:Q", title=label),
+        color=alt.Color("group:N", title=by, scale=group_scale(groups)),
+        opacity=faded(pick), tooltip=[alt.Tooltip("group:N", title=by), *tip],
+    ).add_params(pick).properties(width=260, height=150)
+    return chart.facet(facet=alt.Facet("entity:N", title=None, sort=order),
+                       columns=2).properties(title=alt.Title(title, subtitle=note))
