@@ -23,6 +23,7 @@ class Job:
     key: str
     text: str
     published: date | None
+    language: str | None = None  # ru/uk go to annotate/cyrillic.py, the rest to spaCy
 
 
 @dataclass
@@ -68,8 +69,14 @@ def annotate_jobs(nlp: Any, kb: KnowledgeBase, jobs: Iterable[Job], batch_size: 
     """
     from collections import deque
 
+    from workbench.annotate.cyrillic import ROUTED, annotate_cyrillic_jobs
     from workbench.annotate.quotes import doc_quotes
 
+    # The one routing point by language: Russian and Ukrainian articles never reach spaCy.
+    jobs = list(jobs)
+    if any(job.language in ROUTED for job in jobs):
+        yield from annotate_cyrillic_jobs(kb, [j for j in jobs if j.language in ROUTED])
+        jobs = [job for job in jobs if job.language not in ROUTED]
     failures: dict[str, str] = {}
     sent_in: deque[Piece] = deque()
 

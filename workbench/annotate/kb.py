@@ -138,6 +138,7 @@ class KnowledgeBase:
         self.entities: dict[str, Entity] = {}
         self._exact: dict[str, tuple[Entity, str | None]] = {}
         self._normalised: dict[tuple[str, str], tuple[Entity, Alias]] = {}
+        self.language_aliases: dict[str, list[tuple[str, Alias]]] = {}
         lines = lines or {}
         for entity in entities:
             self._add(entity, lines)
@@ -197,6 +198,19 @@ class KnowledgeBase:
         return [e for e in self.entities.values()
                 if any(" ".join(r.title.casefold().split()) == want and r.held_in(year)
                        for r in e.roles)]
+
+    def add_language_alias(self, entity_id: str, language: str, alias: Alias) -> str | None:
+        """Index an alias in another language (``kb_aliases.py``); returns what is wrong with
+        it, or None (one already on this entity is ignored)."""
+        entity = self.entities.get(entity_id)
+        if entity is None:
+            return f"unknown entity id {entity_id!r} (not in {_where(self.path)})"
+        owner = (self._exact.get(alias.text) or self._normalised.get(_key(alias.text)) or [0])[0]
+        if not owner:
+            self._exact[alias.text] = (entity, alias.variant)
+            self._normalised[_key(alias.text)] = (entity, alias)
+            self.language_aliases.setdefault(entity_id, []).append((language, alias))
+        return None if owner in (0, entity) else f"{alias.text!r} is already {owner.name!r}'s"
 
     def variant_of(self, text: str) -> str | None:
         """The variant tag of a surface form (``"kiev"`` for "Kiev"), or None."""
@@ -261,7 +275,7 @@ def default_kb_path() -> Path:
     return path
 
 
-_CACHE: dict[tuple[str, int, int], KnowledgeBase] = {}
+_CACHE: dict[tuple, KnowledgeBase] = {}
 
 
 def load_kb(path: str | Path | None = None) -> KnowledgeBase:
@@ -274,10 +288,16 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         stat = path.stat()
     except OSError as exc:
         raise KBError(f"{path}: cannot read the knowledge base ({exc.strerror})") from None
-    cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    from workbench.annotate.kb_aliases import alias_files, merge_language_aliases, stamps
+
+    extra = alias_files(path)  # aliases-*.yaml beside it: other languages' spellings
+    cache_key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size, *stamps(extra))
     if cache_key not in _CACHE:
         data = path.read_bytes()
-        _CACHE[cache_key] = _parse(data, path)
+        kb = _parse(data, path)
+        if extra:
+            kb.fingerprint = hashlib.sha256(data + merge_language_aliases(kb, extra)).hexdigest()
+        _CACHE[cache_key] = kb
     return _CACHE[cache_key]
 
 

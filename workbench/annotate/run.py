@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import tables as contract
+from workbench.annotate.cyrillic import pipeline_notes, route
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.extract import Job, Result, annotate_jobs
 from workbench.annotate.kb import KBError, KnowledgeBase, load_kb
@@ -47,6 +48,31 @@ class Annotations:
     pipeline: PipelineInfo
     problems: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    cache_dir: Path | None = None
+    _stories: dict[Any, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def stories(self) -> pd.DataFrame:
+        """The ``stories`` table (``workbench.tables``), grouped with the default options."""
+        return self.stories_with()
+
+    def stories_with(self, options: Any = None) -> pd.DataFrame:
+        """The ``stories`` table grouped with ``options`` (an ``analyze.stories.
+        StoryOptions``), through the stories cache."""
+        from workbench.analyze.stories import StoryOptions, group_stories
+        from workbench.cache.stories import read_stories, stories_key, write_stories
+
+        opts = options or StoryOptions()
+        if opts not in self._stories:
+            key = stories_key(self.articles, self.mentions, opts.__dict__)
+            cached = read_stories(self.cache_dir, key) if self.cache_dir else None
+            if cached is None:
+                cached = contract.conform(group_stories(self.articles, self.mentions, opts),
+                                          "stories")
+                if self.cache_dir:
+                    write_stories(self.cache_dir, key, cached)
+            self._stories[opts] = cached
+        return self._stories[opts]
 
     @property
     def fallback(self) -> bool:
@@ -63,11 +89,13 @@ def article_text(text: Any) -> str:
     return "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
 
 
-def article_key(text: Any, published: Any) -> str:
-    """Cache key of an article's content: its text and the date its dates are anchored on."""
+def article_key(text: Any, published: Any, route: str = "") -> str:
+    """Cache key of an article's content: its text, the date its dates are anchored on, and
+    the language pipeline it goes to (``cyrillic.route``; "" for the spaCy pipeline)."""
     day = "" if published is None or pd.isna(published) else \
         pd.Timestamp(published).date().isoformat()
-    data = f"{article_text(text)}\x1f{day}".encode("utf-8", "surrogatepass")
+    data = f"{article_text(text)}\x1f{day}{f'{chr(31)}{route}' if route else ''}".encode(
+        "utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()[:24]
 
 
@@ -100,12 +128,14 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
               for aid, t in zip(articles["article_id"], texts) if len(t) > max_chars]
     if capped:
         texts = [t[:max_chars] for t in texts]
-    keys = [article_key(t, p) for t, p in zip(texts, articles["published"])]
+    routes = [route(lang) for lang in articles["language"]]
+    keys = [article_key(t, p, r) for t, p, r in zip(texts, articles["published"], routes)]
     jobs_by_key: dict[str, Job] = {}
-    for key, text, published in zip(keys, texts, articles["published"]):
+    for key, text, published, lang in zip(keys, texts, articles["published"], routes):
         if key not in jobs_by_key:
             day = None if pd.isna(published) else pd.Timestamp(published).date()
-            jobs_by_key[key] = Job(key, text, day)
+            jobs_by_key[key] = Job(key, text, day, lang or None)
+    by_language, language_notes = pipeline_notes(articles["language"], info.label)
     known = store.known_keys()
     todo = [job for key, job in jobs_by_key.items() if key not in known]
     show = progress if progress is not None else _interactive()
@@ -121,11 +151,13 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
                 _run(todo, info, kb_obj, store, workers, show)
     if not tables:
         result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
+        result.cache_dir = store.cache_dir
         result.stats = {"articles": len(articles), "annotated": len(todo),
                         "from_cache": len(jobs_by_key) - len(todo),
-                        "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
-        result.problems[:0] = [*([info.notice] if info.notice else []), *capped,
-                               *store.problems]
+                        "seconds": round(time.perf_counter() - started, 3), "jobs": workers,
+                        "pipelines": by_language}
+        result.problems[:0] = [*([info.notice] if info.notice else []), *language_notes,
+                               *capped, *store.problems]
         return result
     cached = store.read(jobs_by_key)
     found = set(cached["keys"]["key"])
@@ -135,10 +167,13 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
         cached = store.read(jobs_by_key)
         todo += lost
     result = _assemble(articles, keys, cached, info)
+    result.cache_dir = store.cache_dir
     result.stats = {"articles": len(articles), "annotated": len(todo),
                     "from_cache": len(jobs_by_key) - len(todo),
-                    "seconds": round(time.perf_counter() - started, 3), "jobs": workers}
-    result.problems[:0] = [*([info.notice] if info.notice else []), *capped, *store.problems]
+                    "seconds": round(time.perf_counter() - started, 3), "jobs": workers,
+                    "pipelines": by_language}
+    result.problems[:0] = [*([info.notice] if info.notice else []), *language_notes, *capped,
+                           *store.problems]
     return result
 
 

@@ -1,0 +1,230 @@
+"""Russian and Ukrainian articles: mention, quote and date rows without the English pipeline.
+
+``extract.annotate_jobs`` sends every article whose ``language`` is in :data:`ROUTED` here.
+The rows have the columns and meanings of the English path (``workbench.tables``):
+- entities: natasha's statistical NER (slovnet ``ner_news_v1`` over navec news embeddings, both
+  shipped inside the ``natasha`` package: nothing downloads), plus knowledge-base aliases found
+  by lemma (``cyrillic_kb.py``), which win where the two overlap, except that a longer
+  statistical organisation or place keeps the place inside it ("Министерство обороны Украины");
+- linking: a statistical entity that is an alias (by lemma) gets its entity; any other counts
+  under its normal form with a transliterated ``local:`` id; a surname alone is the full name
+  given earlier in the article (``mentions._link_surnames``);
+- sentences: razdel's, and every line break starts one (headings, captions);
+- quotes and dates: ``cyrillic_quotes.py``.
+Ukrainian has no statistical NER that installs offline: the Russian model tags it (Cyrillic
+news shares names and capitals), lemmas come from the Ukrainian dictionary, and every output
+says so (:func:`pipeline_notes`).
+"""
+
+from __future__ import annotations
+
+import functools
+from bisect import bisect_left, bisect_right
+from collections import Counter
+from collections.abc import Iterable, Iterator
+from importlib import metadata
+from typing import Any
+
+from workbench.annotate.cyrillic_kb import LemmaIndex, normal_name, transliterate
+from workbench.annotate.extract import Job, Result, chunks
+from workbench.annotate.kb import KnowledgeBase
+from workbench.annotate.mentions import _link_surnames, local_id
+
+ROUTED = frozenset({"ru", "uk"})
+"""Languages annotated here; every other goes to the spaCy pipeline."""
+NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
+_EDGE_PUNCT = "«»\"'“”„()[]—–-.,:;!?"
+
+
+def route(language: Any) -> str:
+    """The pipeline an article in ``language`` goes to: ``ru`` or ``uk`` here, else ``""``
+    (the spaCy pipeline); part of the article's cache key."""
+    return language if isinstance(language, str) and language in ROUTED else ""
+
+
+def _version(package: str) -> str:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return "missing"
+
+
+def describe(language: str) -> str:
+    """What annotates ``language`` here, in words (reports, ``stats["pipelines"]``)."""
+    ner = f"natasha {_version('natasha')} NER (slovnet ner_news_v1, Russian news)"
+    dicts = f"pymorphy3 {_version('pymorphy3')} {language} dictionary"
+    if language == "uk":
+        return (f"{ner} — no Ukrainian NER model installs offline, the Russian one is used; "
+                f"lemmas: {dicts}; knowledge base by lemma")
+    return f"{ner}; lemmas: {dicts}; knowledge base by lemma"
+
+
+def pipeline_notes(languages: Iterable[Any], english: str) -> tuple[dict[str, str], list[str]]:
+    """Which pipeline annotated each language of a corpus: ``{language: description}``, and
+    notice lines for the outputs (none for an all-English corpus)."""
+    counts = Counter(lang if isinstance(lang, str) and lang else "unknown" for lang in languages)
+    described = {}
+    for lang in sorted(counts):
+        if lang in ROUTED:
+            described[lang] = describe(lang)
+        elif lang in ("en", "unknown"):
+            described[lang] = english
+        else:
+            described[lang] = f"{english} — an English pipeline on {lang} text: no {lang} pipeline"
+    if set(counts) <= {"en", "unknown"}:
+        return described, []
+    listed = "; ".join(f"{lang} ({counts[lang]} articles): {text}"
+                       for lang, text in described.items())
+    return described, [f"pipelines by language — {listed}"]
+
+
+@functools.cache
+def _ner() -> Any:
+    from natasha import NewsEmbedding, NewsNERTagger
+
+    return NewsNERTagger(NewsEmbedding())
+
+
+_INDEXES: dict[str, LemmaIndex] = {}
+
+
+def lemma_index(kb: KnowledgeBase) -> LemmaIndex:
+    """The knowledge base's lemma index (built once per knowledge base and process)."""
+    key = kb.fingerprint or str(id(kb))
+    if key not in _INDEXES:
+        _INDEXES[key] = LemmaIndex(kb)
+    return _INDEXES[key]
+
+
+def annotate_cyrillic_jobs(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
+    """One Result per job (Russian or Ukrainian), in order; an article on which a rule or the
+    model fails gets status ``error`` and the reason, the others go on."""
+    from workbench.annotate.cyrillic_quotes import piece_dates, piece_quotes
+
+    index = lemma_index(kb)
+    for job in jobs:
+        result = Result(job.key)
+        if not job.text.strip():
+            result.status, result.message = "empty", "no text to annotate"
+            yield result
+            continue
+        language = route(job.language) or "ru"
+        parts = chunks(job.text)
+        result.n_chunks = len(parts)
+        if len(parts) > 1:
+            result.message = (f"long text ({len(job.text):,} characters) annotated in "
+                              f"{len(parts)} pieces cut at paragraph breaks")
+        try:
+            sent_offset = 0
+            for offset, piece in parts:
+                starts = sentence_starts(piece)
+                mentions = piece_mentions(piece, language, kb, index, starts)
+                quotes = piece_quotes(piece, language, mentions, starts)
+                dates = piece_dates(piece, language, job.published, starts)
+                for name, rows in (("mentions", mentions), ("quotes", quotes),
+                                   ("dates", dates)):
+                    result.rows[name] += _shift(rows, offset, sent_offset)
+                sent_offset += len(starts)
+            _link_surnames(result.rows["mentions"])
+        except Exception as exc:  # noqa: BLE001 — one article's failure must not stop a corpus
+            result.status = "error"
+            result.message = f"{language} annotation failed: {type(exc).__name__}: {exc}"
+            result.rows = {name: [] for name in result.rows}
+        yield result
+
+
+def sentence_starts(text: str) -> list[int]:
+    """Character offsets where sentences start: razdel's sentences, and every line."""
+    from razdel import sentenize
+
+    starts = {s.start for s in sentenize(text) if s.text.strip()}
+    pos = 0
+    for line in text.split("\n"):
+        if line.strip():
+            starts.add(pos + len(line) - len(line.lstrip()))
+        pos += len(line) + 1
+    return sorted(starts) or [0]
+
+
+def piece_mentions(text: str, language: str, kb: KnowledgeBase, index: LemmaIndex,
+                   starts: list[int]) -> list[dict[str, Any]]:
+    """Mention rows (the ``mentions`` table without ``article_id``) of one text."""
+    from razdel import tokenize
+
+    tokens = [t for t in tokenize(text) if t.text.strip()]
+    words = [t.text for t in tokens]
+    token_starts = [t.start for t in tokens]
+    spans = []  # (first token, end token, source, ner label or KBMatch)
+    for m in index.find(words, language):
+        spans.append((m.start, m.end, "kb", m))
+    for span in _ner()(text).spans:
+        lo = bisect_left(token_starts, span.start)
+        hi = bisect_left(token_starts, span.stop)
+        while lo < hi and words[lo] in _EDGE_PUNCT:
+            lo += 1
+        while hi > lo and words[hi - 1] in _EDGE_PUNCT:
+            hi -= 1
+        if hi > lo:
+            spans.append((lo, hi, "model", span.type))
+    rows = []
+    for lo, hi, source, what in _resolve(spans):
+        row = _row(text, tokens, words, lo, hi, source, what, language, kb, index)
+        if row is not None:
+            row["sent_index"] = bisect_right(starts, row["start"]) - 1
+            rows.append(row)
+    return rows
+
+
+def _resolve(spans: list[tuple]) -> list[tuple]:
+    """Non-overlapping spans: knowledge-base matches, except that a longer statistical
+    organisation or place containing only places keeps them inside; statistical spans that
+    cross a knowledge-base match are dropped."""
+    kb_spans = [s for s in spans if s[2] == "kb"]
+    kept = list(kb_spans)
+    for span in (s for s in spans if s[2] == "model"):
+        lo, hi, _, label = span
+        inside = [k for k in kb_spans if k[0] < hi and lo < k[1]]
+        if not inside:
+            kept.append(span)
+        elif all(lo <= k[0] and k[1] <= hi and (k[1] - k[0]) < hi - lo
+                 and label in ("ORG", "LOC") and k[3].entity.type == "PLACE" for k in inside):
+            kept = [k for k in kept if k not in inside] + [span]
+    kept.sort(key=lambda s: (s[0], -s[1]))
+    out, end = [], -1
+    for span in kept:
+        if span[0] >= end:
+            out.append(span)
+            end = span[1]
+    return out
+
+
+def _row(text: str, tokens: list, words: list[str], lo: int, hi: int, source: str, what: Any,
+         language: str, kb: KnowledgeBase, index: LemmaIndex) -> dict[str, Any] | None:
+    start, end = tokens[lo].start, tokens[hi - 1].stop
+    surface = text[start:end]
+    row = {"start": start, "end": end, "text": surface, "variant": None, "source": source}
+    if source == "kb":
+        entity = what.entity
+        return {**row, "label": entity.type, "type": entity.type, "entity_id": entity.id,
+                "entity": entity.name, "variant": what.variant,
+                "affiliation": entity.affiliation}
+    if not any(c.isupper() for c in surface) or len(surface) < 2 or "\n" in surface:
+        return None  # junk: a lower-case word, one letter, a span across lines
+    kind = NER_TYPES.get(what, "OTHER")
+    hit = index.whole(words[lo:hi], language)
+    name = normal_name(words[lo:hi], language, person=kind == "PERSON")
+    found = (hit.entity, hit.variant) if hit else kb.lookup(name)
+    if found is not None:
+        entity = found[0]
+        return {**row, "label": what, "type": entity.type, "entity_id": entity.id,
+                "entity": entity.name, "variant": found[1], "affiliation": entity.affiliation}
+    return {**row, "label": what, "type": kind, "entity": name, "affiliation": None,
+            "entity_id": local_id(transliterate(name, language))}
+
+
+def _shift(rows: list[dict[str, Any]], offset: int, sent_offset: int) -> list[dict[str, Any]]:
+    for r in rows:
+        r["start"] += offset
+        r["end"] += offset
+        r["sent_index"] += sent_offset
+    return rows
