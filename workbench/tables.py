@@ -136,6 +136,15 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "credited with: scare quotes)."),
         Column("speaker", STR, "The speaker of a `quoted` or `reported` match, as written."),
     ),
+    # Computed from a selection of articles (analyze/periods.py): what period each group covers.
+    "group_ranges": (
+        Column("group", STR, "The group (an outlet, or the `group_by` value from sources.csv)."),
+        Column("articles", INT, "Selected articles of the group."),
+        Column("dated", INT, "Of which with a publication date."),
+        Column("first", DATE, "First publication day (NaT when none is dated)."),
+        Column("last", DATE, "Last publication day."),
+        Column("days", INT, "Days from first to last, inclusive."),
+    ),
 }
 
 
@@ -162,6 +171,8 @@ RESULT_ATTRS: dict[str, str] = {
     "published_range": "(first, last) publication day of the selected articles "
                        "(`dated_events`), to tell events from coverage.",
     "periods": "list[Timestamp]: the periods compared (`keyness_by_period`).",
+    "common_period": "(first, last) day every group covers, or None, after `common_period` "
+                     "restricted the articles to it.",
     "frames": "list[str]: the lexicon's frames (`lexicon_matches`).",
     "lexicon": "The lexicon file the matches were found with (`lexicon_matches`).",
     "per": "`frame` or `term`: what `lexicon_counts` counted per group.",
