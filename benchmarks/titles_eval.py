@@ -150,6 +150,7 @@ def build(out: Path, n: int, seed: int) -> dict[str, list[dict]]:
         # The standfirst: the lead's first sentence, without its dateline (up to its dash).
         lead = re.split(r"\s[—–-]{1,2}\s|/\.\s|\)\s|^\W?\w+, \d+ \w+\.\s", body[:300],
                         maxsplit=1)[-1] + body[300:]
+        lead = lead.strip().lstrip("-—– ").split("\n", 1)[0]
         standfirst = re.split(r"(?<=[a-zа-я0-9”\"»][.!?])\s+(?=[A-ZА-Я])", lead, maxsplit=1)[0]
         for where, text in (("start", body), ("after headline", f"{title}\n\n{body}"),
                             ("after headline and standfirst",
