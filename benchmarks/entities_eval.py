@@ -205,7 +205,9 @@ def sample(args: argparse.Namespace) -> None:
         print(f"    ({key!r}, {left!r}, {word!r}): '?',  # …{' '.join(right.split())}")
 
 
-# Judgements made by reading the top-50 lists of both dumps (see the module docstring).
+# Judgements made by reading the top-50 lists of both dumps (see the module docstring); a name
+# is listed under the type it was WRONGLY given. Spelling splits the name key cannot see
+# ("Victor"/"Viktor Yanukovych") were counted by reading too and are reported apart.
 WRONG_TYPE: dict[str, set[str]] = {
     # platforms, companies, places, laws typed PERSON
     "PERSON": {"Burisma", "Capitol Hill", "Sochi", "Twitter", "Facebook", "Fox News", "NASA",
@@ -217,7 +219,7 @@ WRONG_TYPE: dict[str, set[str]] = {
     # people and a law typed PLACE
     "PLACE": {"Flynn", "Comey", "Sondland", "Kim", "Manafort", "FISA", "Hunter", "Firtash",
               "Akhmetshin", "Deripaska", "Mueller", "Nunes", "Schiff", "Cohen", "Giuliani",
-              "Kislyak", "Papadopoulos", "Steele", "Taylor", "Volker", "Yovanovitch"},
+              "Kislyak", "Papadopoulos", "Steele", "Taylor", "Volker", "Yovanovitch", "ISIS"},
     "GROUP": set(),
     # people, outlets and page chrome typed OTHER (MISC)
     "OTHER": {"Manafort", "Nunes", "Biden", "Yovanovitch", "Davis", "Gates", "Flynn", "Nadler",
