@@ -122,6 +122,20 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "date), or NaT if only explicit dates could be resolved."),
         Column("sentence", STR, "The sentence it appears in."),
     ),
+    # Computed from the articles and mentions (analyze/stories.py), not by the pipeline.
+    "stories": (
+        Column("article_id", STR, "The article."),
+        Column("story_id", STR, "The story: articles on the same event, published within a "
+               "few days of each other (`s` + 10 hex digits, named after its earliest "
+               "article so it stays put when articles are added)."),
+        Column("score", FLOAT, "Cosine similarity of the article to its story's centroid "
+               "(0–1): how central it is to the story."),
+        Column("copy", "bool", "A near-duplicate of another article (`duplicate_of` set): "
+               "kept in its story, but not independent coverage."),
+        Column("dated", "bool", "False for an undated article, grouped by content alone."),
+        Column("label", "category", "The story's most distinctive words (`kavanaugh · ford · "
+               "brett · judge`)."),
+    ),
     # Not annotated: computed at analysis time from a lexicon (analyze/lexicon.py).
     "lexicon_matches": (
         Column("article_id", STR, "The article."),
@@ -178,6 +192,8 @@ RESULT_ATTRS: dict[str, str] = {
     "per": "`frame` or `term`: what `lexicon_counts` counted per group.",
     "problems": "list[str]: one line per bad file or record (`load_corpus`'s articles).",
     "skipped": "list[str]: files not read as articles, and why (`load_corpus`'s articles).",
+    "options": "dict: the grouping options a `stories` table was made with (`window_days`, "
+               "`pair_threshold`, `merge_threshold`, `max_span_days`).",
 }
 
 

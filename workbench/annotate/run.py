@@ -48,6 +48,31 @@ class Annotations:
     pipeline: PipelineInfo
     problems: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
+    cache_dir: Path | None = None
+    _stories: dict[Any, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    @property
+    def stories(self) -> pd.DataFrame:
+        """The ``stories`` table (``workbench.tables``), grouped with the default options."""
+        return self.stories_with()
+
+    def stories_with(self, options: Any = None) -> pd.DataFrame:
+        """The ``stories`` table grouped with ``options`` (an ``analyze.stories.
+        StoryOptions``), through the stories cache."""
+        from workbench.analyze.stories import StoryOptions, group_stories
+        from workbench.cache.stories import read_stories, stories_key, write_stories
+
+        opts = options or StoryOptions()
+        if opts not in self._stories:
+            key = stories_key(self.articles, self.mentions, opts.__dict__)
+            cached = read_stories(self.cache_dir, key) if self.cache_dir else None
+            if cached is None:
+                cached = contract.conform(group_stories(self.articles, self.mentions, opts),
+                                          "stories")
+                if self.cache_dir:
+                    write_stories(self.cache_dir, key, cached)
+            self._stories[opts] = cached
+        return self._stories[opts]
 
     @property
     def fallback(self) -> bool:
@@ -126,6 +151,7 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
                 _run(todo, info, kb_obj, store, workers, show)
     if not tables:
         result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
+        result.cache_dir = store.cache_dir
         result.stats = {"articles": len(articles), "annotated": len(todo),
                         "from_cache": len(jobs_by_key) - len(todo),
                         "seconds": round(time.perf_counter() - started, 3), "jobs": workers,
@@ -141,6 +167,7 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
         cached = store.read(jobs_by_key)
         todo += lost
     result = _assemble(articles, keys, cached, info)
+    result.cache_dir = store.cache_dir
     result.stats = {"articles": len(articles), "annotated": len(todo),
                     "from_cache": len(jobs_by_key) - len(todo),
                     "seconds": round(time.perf_counter() - started, 3), "jobs": workers,

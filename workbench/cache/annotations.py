@@ -42,7 +42,8 @@ class AnnotationStore:
     """Cached annotations of one pipeline fingerprint."""
 
     def __init__(self, cache_dir: Path, fingerprint: str, info: dict[str, Any] | None = None):
-        self.root = Path(cache_dir) / "annotations" / fingerprint
+        self.cache_dir = Path(cache_dir)
+        self.root = self.cache_dir / "annotations" / fingerprint
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             sweep_stale(self.root)

@@ -18,7 +18,9 @@ import pandas as pd
 
 from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
 
-_LOADER_MODULES = ("read", "corpus", "dates.py", "tables.py")
+# Globs under the package: every module the loader's result depends on (dates.py and its
+# date_*.py helpers infer publication dates from the text).
+_LOADER_MODULES = ("read", "corpus", "dates.py", "date_*.py", "tables.py")
 
 
 def corpus_key(path: str | Path, options: dict[str, Any]) -> str | None:
@@ -82,9 +84,9 @@ def _loader_fingerprint() -> str:
         root = Path(__file__).resolve().parents[1]
         h = hashlib.sha256()
         for name in _LOADER_MODULES:
-            target = root / name
-            files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
-            for f in files:
-                h.update(f.read_bytes())
+            for target in sorted(root.glob(name)):
+                files = sorted(target.rglob("*.py")) if target.is_dir() else [target]
+                for f in files:
+                    h.update(f.read_bytes())
         _FINGERPRINT = h.hexdigest()[:16]
     return _FINGERPRINT
