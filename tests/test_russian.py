@@ -235,3 +235,66 @@ def test_tgcontest_articles_are_routed_by_language(tmp_path):
     texts = articles.set_index("article_id")["text"]
     assert all(texts[r.article_id][r.start:r.end] == r.text for r in ru_rows.itertuples())
     assert isinstance(ann.mentions, pd.DataFrame)
+
+
+# ── quotes and dates ─────────────────────────────────────────────────────────
+
+def _quotes_and_dates(text, language, kb, index, anchor):
+    from workbench.annotate.cyrillic_quotes import piece_dates, piece_quotes
+
+    starts = sentence_starts(text)
+    rows = piece_mentions(text, language, kb, index, starts)
+    return piece_quotes(text, language, rows, starts), piece_dates(text, language, anchor,
+                                                                   starts)
+
+
+def test_russian_quotes(kb, index):
+    from datetime import date
+
+    text = ("«Мы готовы к переговорам», — заявил пресс-секретарь Кремля Дмитрий Песков. "
+            "Лавров заявил: «Киев не хочет мира». По словам Зеленского, Украина не отдаст "
+            "территории. Путин заявил, что Россия готова к обмену пленными. Ситуация на фронте "
+            "стабильная, сообщил Сырский. Как сообщает ТАСС, обмен пленными состоится завтра.")
+    quotes, _ = _quotes_and_dates(text, "ru", kb, index, date(2025, 11, 14))
+    got = {(q["kind"], q["speaker_id"], q["verb"], q["quote"]) for q in quotes}
+    assert got == {
+        ("direct", "local:dmitry-peskov", "заявить", "Мы готовы к переговорам"),
+        ("direct", "Q58217", "заявить", "Киев не хочет мира"),
+        ("indirect", "Q3874799", "сказать", "Украина не отдаст территории"),
+        ("indirect", "Q7747", "заявить", "Россия готова к обмену пленными"),
+        ("indirect", "local:oleksandr-syrskyi", "сообщить", "Ситуация на фронте стабильная"),
+        ("indirect", "Q223799", "сообщать", "обмен пленными состоится завтра"),
+    }
+    for q in quotes:
+        assert " ".join(text[q["start"]:q["end"]].split()) == q["quote"]
+
+
+def test_ukrainian_quotes_and_dates(kb, index):
+    from datetime import date
+
+    text = ("«Ми готові до переговорів», — заявив Зеленський у п'ятницю. Як повідомляє "
+            "Укрінформ, Сирський підкреслив, що фронт стабільний. Минулого тижня Путін сказав: "
+            "«Ми не зупинимось».")
+    quotes, dates = _quotes_and_dates(text, "uk", kb, index, date(2025, 11, 14))
+    assert {(q["kind"], q["speaker_id"], q["verb"]) for q in quotes} >= {
+        ("direct", "Q3874799", "заявити"), ("direct", "Q7747", "сказати")}
+    assert [(d["text"], str(d["date"].date())) for d in dates] == [
+        ("у п'ятницю", "2025-11-14"), ("Минулого тижня", "2025-11-07")]
+
+
+@pytest.mark.parametrize("sentence, expected, precision", [
+    ("Путин заявил об этом в пятницу.", "2025-11-07", "day"),  # anchor Thursday 13 Nov
+    ("Встреча пройдет в пятницу.", "2025-11-14", "day"),
+    ("Переговоры прошли 12 ноября.", "2025-11-12", "day"),
+    ("Саммит состоится 2 декабря.", "2025-12-02", "day"),
+    ("Договор подписали 20 ноября.", "2024-11-20", "day"),  # past: last year's 20 November
+    ("В прошлом году цены выросли.", "2024-01-01", "year"),
+    ("Выборы прошли в ноябре 2024 года.", "2024-11-01", "month"),
+    ("В 2023 году ничего не изменилось.", "2023-01-01", "year"),
+    ("Об этом сообщили вчера.", "2025-11-12", "day"),
+])
+def test_russian_dates_follow_the_tense(kb, index, sentence, expected, precision):
+    from datetime import date
+
+    _, dates = _quotes_and_dates(sentence, "ru", kb, index, date(2025, 11, 13))
+    assert [(str(d["date"].date()), d["precision"]) for d in dates] == [(expected, precision)]
