@@ -17,7 +17,8 @@ from workbench.report.run import render_reports
 # Legend entries in every report's SVG: (legend title, label, swatch colour).
 _LEGENDS_JS = """() => Array.from(document.querySelectorAll('g.role-legend')).map(g => {
   const title = g.querySelector('.role-legend-title text');
-  return Array.from(g.querySelectorAll('.role-legend-entry g.role-scope, .role-legend-entry'))
+  // One <g> per entry inside the legend's scope group: its symbol and its label.
+  return Array.from(g.querySelectorAll('.role-legend-entry .role-scope > g'))
     .map(e => {
       const label = e.querySelector('.role-legend-label text');
       const sym = e.querySelector('.role-legend-symbol path');
