@@ -9,10 +9,11 @@ June–October 2019 (``tests/test_analyze_groups.py``), compared with ``group_by
 from __future__ import annotations
 
 import pytest
-from browser import _SETTLED_JS, report_page, require_chromium
 from test_analyze_groups import allsides_corpus
 
 from workbench.report.run import render_reports
+
+from browser import _SETTLED_JS, report_page, require_chromium
 
 # Legend entries in every report's SVG: (legend title, label, swatch colour).
 _LEGENDS_JS = """() => Array.from(document.querySelectorAll('g.role-legend')).map(g => {
