@@ -20,7 +20,7 @@ import nbformat
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = ROOT / "notebooks"
-NOTEBOOK_NAMES = ("entity_frequency", "source_bias", "timeline")
+NOTEBOOK_NAMES = ("entity_frequency", "source_bias", "stories", "timeline")
 VEGALITE = "application/vnd.vegalite.v6+json"
 VEGALITE_V5 = "application/vnd.vegalite.v5+json"
 

@@ -8,6 +8,7 @@ import shutil
 
 import nbformat
 import pytest
+from nbrun import NOTEBOOK_NAMES
 
 from browser import open_report, remote_references, report_page, require_chromium
 from conftest import SAMPLE, sample_text
@@ -87,15 +88,16 @@ def test_index_manifest_and_footer_share_the_provenance(sample_reports, trained_
     assert manifest["pipeline"]["name"] == trained_model
     assert manifest["pipeline"]["fallback"] is False
     assert {"spacy", "pandas", "altair", "papermill", "workbench"} <= set(manifest["packages"])
-    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * 3
+    assert [n["status"] for n in manifest["notebooks"]] == ["ok"] * len(NOTEBOOK_NAMES)
     assert all(n["seconds"] > 0 for n in manifest["notebooks"])
     fingerprint = manifest["corpus"]["fingerprint"]
     for run in sample_reports.runs:
         html = (sample_reports.out / run.html).read_text(encoding="utf-8")
         assert fingerprint in html and trained_model in html
     index = sample_reports.index.read_text(encoding="utf-8")
-    assert "Entity frequency" in index and "Source bias" in index and "Timeline" in index
-    assert index.count('class="ok"') == 3
+    for title in ("Entity frequency", "Source bias", "Timeline", "Stories"):
+        assert title in index
+    assert index.count('class="ok"') == len(NOTEBOOK_NAMES)
 
 
 def test_hostile_text_renders_as_text_and_nothing_executes(hostile_reports):

@@ -20,6 +20,8 @@ from .periods import common_period, group_ranges, period_warning, shared_range
 from .slices import (check_keyness_by_period, entity_counts_by_period, keyness_by_period,
                      timing_terms, word_counts_by_period)
 from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
+from .stories import StoryOptions, bcubed, group_stories, story_summary
+from .story_coverage import blindspots, pick_story, stories_articles, story_coverage
 from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
                        event_window, most_cited, periods, resolve_freq, split_events, when)
 from .tokens import count_terms, stop_words, terms, tokens
@@ -43,4 +45,6 @@ __all__ = [
     "check_frequency", "check_keyness", "check_cooccurrence", "check_cooccurrence_groups",
     "check_timeline",
     "check_events", "check_variants", "check_voices", "thin_groups",
+    "StoryOptions", "group_stories", "story_summary", "bcubed", "story_coverage",
+    "blindspots", "pick_story", "stories_articles",
 ]

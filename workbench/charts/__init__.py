@@ -14,6 +14,7 @@ import_jsonschema_quickly()
 from . import render, theme  # noqa: E402
 from .entities import cooccurrence_matrix, entity_bar, entity_heatmap
 from .keyness import keyness_bars
+from .stories import coverage_matrix, stories_timeline
 from .timelines import articles_timeline, events_timeline, mentions_timeline
 from .variants import variants_bars
 from .voices import voices_bars
@@ -21,5 +22,5 @@ from .voices import voices_bars
 __all__ = [
     "render", "theme", "entity_bar", "entity_heatmap", "cooccurrence_matrix", "keyness_bars",
     "variants_bars", "voices_bars", "articles_timeline", "events_timeline",
-    "mentions_timeline",
+    "mentions_timeline", "stories_timeline", "coverage_matrix",
 ]
