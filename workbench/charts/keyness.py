@@ -55,6 +55,7 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
     ).resolve_scale(y="independent")
     a0 = k.attrs.get("alpha0")
     prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
+    prior += _within(k)
     return chart.properties(title=alt.Title(
         title or f"What each {by_title(k)} favours",
         subtitle=f"{unit}: each {by_title(k)} against the rest of the corpus "
@@ -86,8 +87,19 @@ def _two_groups(data: pd.DataFrame, k: pd.DataFrame, *, title: str | None) -> al
     ).properties(width=420, height=alt.Step(14))
     a0 = k.attrs.get("alpha0")
     prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
+    prior += _within(k)
     return chart.properties(title=alt.Title(
         title or f"{a} vs {b}: what each {by} favours",
         subtitle=f"{unit}: the two {group_noun(by)} against each other (log-odds with informative "
                  f"Dirichlet prior, Monroe et al. 2008{prior}); one panel, since each side "
                  f"mirrors the other"))
+
+
+def _within(k: pd.DataFrame) -> str:
+    """", within each of 5 months, pooled" for :func:`~workbench.analyze.keyness_by_period`."""
+    periods = k.attrs.get("periods")
+    if periods is None:
+        return ""
+    name = {"D": "day", "W": "week", "M": "month"}.get(str(k.attrs.get("freq", "M")), "period")
+    n = len(periods)
+    return f"; within each of {n} {name}{'s' if n != 1 else ''} both covered, pooled"
