@@ -88,16 +88,32 @@ def _download_all(path: Path, tmp: Path) -> tuple[list[tuple[dict, list[str]]], 
             links = p.locator(".wb-chart").nth(i).locator("a.wb-chart-download")
             texts = []
             for k in range(links.count()):
-                with p.expect_download() as info:
-                    links.nth(k).click()
                 target = tmp / f"chart{i}-{k}.csv"
-                info.value.save_as(target)
+                _click_download(p, links.nth(k)).save_as(target)
                 texts.append(target.read_bytes().decode("utf-8"))
             out.append((spec, texts))
         menus = p.locator(".wb-chart details.vega-embed, .wb-chart .vega-actions").count()
         actions = p.eval_on_selector_all(
             ".vega-actions a", "links => links.map(a => a.textContent.trim())")
         return out, (menus, actions, page.report())
+
+
+def _click_download(page, link):
+    """Click a download link; the download. Chromium drops a download that follows ten others
+    within seconds (its limit on rapid downloads, not the page's), so a miss is retried once
+    after a pause, as a reader clicking again would."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for attempt in range(2):
+        try:
+            with page.expect_download(timeout=5_000) as info:
+                link.click()
+            return info.value
+        except PlaywrightTimeout:
+            if attempt:
+                raise
+            page.wait_for_timeout(2_000)
+    raise AssertionError("unreachable")
 
 
 def _chart_notebook(specs: list[dict]):
