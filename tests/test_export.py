@@ -179,7 +179,11 @@ def test_hostile_report_renders_offline_and_inert(chromium, hostile_report):
         assert HOSTILE_BODY in tips[0].text
         assert set(tips[0].tags) <= {"table", "tbody", "tr", "td", "h2"}, tips[0].html
         assert any(HOSTILE_BODY in t.text for t in page.tooltips(1))  # text marks' tooltips
-        assert page.page.locator(".wb-chart details").count() == 0  # actions: false
+        # The actions menu saves images only: no "view source" or "open in Vega editor"
+        # (which would post the spec, article text included, to the network).
+        actions = page.page.eval_on_selector_all(
+            ".wb-chart .vega-actions a", "links => links.map(a => a.textContent.trim())")
+        assert set(actions) <= {"Save as SVG", "Save as PNG"}, actions
 
         # Hovering added nothing executable either.
         after = page.report()
