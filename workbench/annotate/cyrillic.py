@@ -99,6 +99,21 @@ def lemma_index(kb: KnowledgeBase) -> LemmaIndex:
 def annotate_cyrillic_jobs(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
     """One Result per job (Russian or Ukrainian), in order; an article on which a rule or the
     model fails gets status ``error`` and the reason, the others go on."""
+    # The NER's matrices are small: one BLAS thread is as fast alone and 3-4x faster when the
+    # cores are busy (threads spinning against each other; measured in benchmarks/russian.py).
+    with _threads().limit(limits=1):
+        yield from _annotate(kb, jobs)
+
+
+@functools.cache
+def _threads() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    _ner()  # numpy's BLAS is loaded by then
+    return ThreadpoolController()  # finding the libraries is the slow part: once
+
+
+def _annotate(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
     from workbench.annotate.cyrillic_quotes import piece_dates, piece_quotes
 
     index = lemma_index(kb)

@@ -98,6 +98,9 @@ class LemmaIndex:
                                                              alias.variant))
         for items in self._first.values():
             items.sort(key=lambda item: -len(item[0]))
+        # Inflection keeps a word's first letters, up to vowel alternation ("Київ", "Києві"):
+        # a cheap test that spares most capitalised words their morphological analysis.
+        self._prefixes = frozenset(_prefix(key) for key in self._first)
 
     def find(self, words: Sequence[str], language: str, start: int = 0,
              end: int | None = None) -> list[KBMatch]:
@@ -119,6 +122,8 @@ class LemmaIndex:
         """The longest alias starting at token ``i``."""
         end = len(words) if end is None else end
         best: KBMatch | None = None
+        if _prefix(fold(words[i])) not in self._prefixes:
+            return None
         for key in word_keys(words[i], language):
             for alias_words, acronym, entity, variant in self._first.get(key, ()):
                 n = len(alias_words)
@@ -137,6 +142,13 @@ class LemmaIndex:
         return hit if hit is not None and hit.end == len(words) else None
 
 
+_VOWELS = str.maketrans("їєіиеэёоаяуюы", "eeeeeeeeeeeee")
+
+
+def _prefix(folded: str) -> str:
+    return folded[:3].translate(_VOWELS)
+
+
 def _capital(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
@@ -145,6 +157,11 @@ def normal_name(words: Sequence[str], language: str, person: bool) -> str:
     """The name in the nominative ("Сергея Лаврова" → "Сергей Лавров", "Марии Захаровой" →
     "Мария Захарова", "Запорожской АЭС" → "Запорожская АЭС"): each declinable word in the
     case (and, for people, the gender) the words agree in, capitals as written."""
+    return _normal_name(tuple(words), language, person)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _normal_name(words: tuple[str, ...], language: str, person: bool) -> str:
     # A word the dictionary lacks is guessed from its ending; a guessed plural ("Хубэй" as
     # the genitive plural of "хубэя") is wrong far more often than right.
     parses = [[p for p in analyzer(language).parse(w)[:8]

@@ -45,13 +45,26 @@ _WORD = re.compile(r"[\w'’ʼ-]+")
 _DASH = "—–-"
 
 
+@functools.lru_cache(maxsize=100_000)
 def _lemma(word: str, language: str) -> str:
     return fold(analyzer(language).parse(word)[0].normal_form)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _finite_tense(word: str, language: str) -> str | None:
+    """past | futr | pres when ``word`` reads first as a finite verb, else None."""
+    parse = analyzer(language).parse(word)[0]
+    return str(parse.tag.tense or "pres") if parse.tag.POS == "VERB" else None
+
+
+_VERB_PREFIXES = frozenset(v[:3] for v in SPEECH_VERBS)
 
 
 @functools.lru_cache(maxsize=50_000)
 def _verb(word: str, language: str) -> str | None:
     """The speech verb's lemma when ``word`` is a form of one."""
+    if fold(word[:3]) not in _VERB_PREFIXES:  # most words: no analysis needed
+        return None
     for parse in analyzer(language).parse(word)[:3]:
         if parse.tag.POS in ("VERB", "INFN", "GRND") and fold(parse.normal_form) in SPEECH_VERBS:
             return fold(parse.normal_form)
@@ -216,6 +229,22 @@ def _names(language: str) -> tuple[dict[str, int], dict[str, int], list[tuple[st
     return months, weekdays, relative
 
 
+@functools.cache
+def _relative_pattern(language: str) -> tuple[re.Pattern, dict[str, tuple[int, str]]]:
+    """One regex of the relative phrases (longest first) and what each means."""
+    relative = _names(language)[2]
+    meaning = {phrase: (n, unit) for phrase, n, unit in relative}
+    alternatives = "|".join(re.escape(p) for p, _, _ in relative)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)"), meaning
+
+
+@functools.cache
+def _prefixes(language: str) -> frozenset[str]:
+    """First three letters of every month and weekday name (a cheap filter before lemmas)."""
+    months, weekdays, _ = _names(language)
+    return frozenset(name[:3] for name in (*months, *weekdays))
+
+
 def piece_dates(text: str, language: str, anchor: date | None,
                 starts: list[int]) -> list[dict[str, Any]]:
     """Date rows (the ``dates`` table without ``article_id``) of one text."""
@@ -237,19 +266,19 @@ def piece_dates(text: str, language: str, anchor: date | None,
 
 
 def _sentence_dates(sent, words, language, anchor, months, weekdays, relative, used):
-    folded = fold(sent)
-    for phrase, n, unit in relative:
-        for m in re.finditer(rf"(?<!\w){re.escape(phrase)}(?!\w)", folded):
-            if any(m.start() <= w.start() < m.end() for w in words if id(w) in used):
-                continue
-            used.update(id(w) for w in words if m.start() <= w.start() < m.end())
-            when = counted(anchor, n, unit) if anchor else None
-            yield m.start(), m.end(), when, "day" if unit in ("day", "week") else unit
+    prefixes = _prefixes(language)
+    pattern, meaning = _relative_pattern(language)
+    for m in pattern.finditer(fold(sent)):
+        n, unit = meaning[m.group(0)]
+        used.update(id(w) for w in words if m.start() <= w.start() < m.end())
+        when = counted(anchor, n, unit) if anchor else None
+        yield m.start(), m.end(), when, "day" if unit in ("day", "week") else unit
     way = None
     for j, w in enumerate(words):
         if id(w) in used:
             continue
-        lemma = _lemma(w.group(0), language) if w.group(0)[:1].isalpha() else ""
+        token = w.group(0)
+        lemma = _lemma(token, language) if fold(token[:3]) in prefixes else ""
         prep = j > 0 and fold(words[j - 1].group(0)) in ("в", "во", "у", "на", "с", "з", "до")
         lo = words[j - 1].start() if prep else w.start()
         if w.group(0).isdigit() and j + 1 < len(words) and 1 <= int(w.group(0)) <= 31 \
@@ -293,8 +322,7 @@ def _tense(words, j: int, language: str) -> str:
     """The direction of the finite verb nearest word ``j``: past, future, present or none."""
     order = sorted(range(len(words)), key=lambda k: abs(k - j))
     for k in order:
-        for parse in analyzer(language).parse(words[k].group(0))[:1]:
-            if parse.tag.POS == "VERB":
-                tense = parse.tag.tense
-                return PAST if tense == "past" else FUTURE if tense == "futr" else PRESENT
+        tense = _finite_tense(words[k].group(0), language)
+        if tense is not None:
+            return PAST if tense == "past" else FUTURE if tense == "futr" else PRESENT
     return NONE
