@@ -349,3 +349,17 @@ def test_report_engine_keeps_outputs_up_to_a_timeout(tmp_path):
                                    engine_name=ENGINE, execution_timeout=3)
     cells = nbformat.read(str(out), as_version=4).cells
     assert "first cell ran" in cells[0].outputs[0]["text"]
+
+
+@pytest.mark.parametrize("params", [{"outlets": ["Nonexistent"]},
+                                    {"date_from": "2030-01-01"}])
+def test_an_empty_selection_says_so_and_fails_nothing(tmp_path, cache_root, trained_model,
+                                                      sample_annotations, params):
+    result = render_reports(SAMPLE, tmp_path, parameters=params, cache_dir=cache_root,
+                            model=trained_model)
+    assert not result.failed, [(r.name, r.error) for r in result.failed]
+    for run in result.runs:
+        assert run.summary == "no article matches the selection"
+        page = (tmp_path / run.html).read_text(encoding="utf-8")
+        assert "No article matches the selection" in page
+        assert "This run failed" not in page and "NoArticles" not in page

@@ -89,6 +89,16 @@ def table(df: pd.DataFrame, *, max_rows: int = 30) -> None:
     _display(df.head(max_rows))
 
 
+_SELECTION = ("outlets", "groups", "date_from", "date_to", "common_period", "story",
+              "stories_min_outlets")
+
+
+class NoArticles(Exception):  # noqa: N818 - shown to readers by name: "NoArticles"
+    """Raised by :func:`setup` when the selection is empty, after saying so: the report shows
+    the note and renders nothing else (``workbench report`` counts it as rendered, not
+    failed)."""
+
+
 def setup(params: Mapping[str, Any] | None = None, /,
           **overrides: Any) -> tuple[Any, pd.DataFrame]:
     """Open the corpus and select the articles as a notebook's parameters say, show the
@@ -118,6 +128,21 @@ def setup(params: Mapping[str, Any] | None = None, /,
     arts = an.select_articles(ann.articles, **chosen)
     if p.get("common_period"):
         arts = an.common_period(arts, by=group_by)
+    if p.get("story") or p.get("stories_min_outlets"):
+        # Within one story, or only the stories enough groups covered (stories are grouped
+        # over the whole corpus, then cut to the selection).
+        arts = an.stories_articles(arts, ann.stories, story=p.get("story") or None,
+                                   min_groups=int(p.get("stories_min_outlets") or 0),
+                                   by=group_by, mentions=ann.mentions)
+    if arts.empty:
+        asked = {k: v for k, v in p.items() if k in _SELECTION and v not in (None, "", [], 0)}
+        note("No article matches the selection"
+             + (f" ({', '.join(f'{k}={v!r}' for k, v in asked.items())})" if asked else "")
+             + f" among the corpus's {len(ann.articles):,} articles: nothing to show. Widen "
+             "the selection (outlets, groups, dates, story).", kind="warning")
+        for text in an.notes(arts):
+            note(text)
+        raise NoArticles("no article matches the selection")
     from workbench.charts import colors
 
     colors.register(an.group_column(arts, group_by).unique())

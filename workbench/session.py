@@ -33,15 +33,15 @@ def load_corpus_cached(path: str | Path, *, cache_dir: str | Path | None = None,
 def open_corpus(path: str | Path, *, model: str | None = None, jobs: int = 1,
                 cache_dir: str | Path | None = None, kb: str | Path | None = None,
                 progress: bool | None = None, tables: bool = True,
-                **load_options: Any) -> Annotations:
+                scheduler: str | None = None, **load_options: Any) -> Annotations:
     """Load the corpus at ``path`` and annotate it; a warm cache makes both steps fast.
 
     ``load_options`` go to ``load_corpus`` (``fields``, ``sources``, ``metadata``…); the rest to
-    ``annotate``. The result's ``articles``, ``mentions``, ``quotes`` and ``dates`` are the tidy
+    ``annotate`` (``scheduler``: a Dask scheduler to annotate on). The result's ``articles``, ``mentions``, ``quotes`` and ``dates`` are the tidy
     tables documented in ``workbench.tables``.
     """
     articles = load_corpus_cached(path, cache_dir=cache_dir, **load_options)
     ann = annotate(articles, model=model, jobs=jobs, cache_dir=cache_dir, kb=kb,
-                   progress=progress, tables=tables)
+                   progress=progress, tables=tables, scheduler=scheduler)
     ann.problems = [*articles.attrs.get("problems", []), *ann.problems]
     return ann

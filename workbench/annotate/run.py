@@ -20,6 +20,7 @@ import pandas as pd
 
 from workbench import tables as contract
 from workbench.annotate.cyrillic import pipeline_notes, route
+from workbench.annotate.distributed import run_on_cluster, scheduler_address
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.extract import Job, Result, annotate_jobs
 from workbench.annotate.kb import KBError, KnowledgeBase, load_kb
@@ -102,7 +103,7 @@ def article_key(text: Any, published: Any, route: str = "") -> str:
 def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
              cache_dir: str | Path | None = None, *, kb: str | Path | KnowledgeBase | None = None,
              progress: bool | None = None, tables: bool = True,
-             max_chars: int = MAX_CHARS) -> Annotations:
+             max_chars: int = MAX_CHARS, scheduler: str | None = None) -> Annotations:
     """Annotate an ``articles`` table (from ``load_corpus``), using and filling the cache.
 
     ``model``: a spaCy pipeline name or path (default: ``$WORKBENCH_SPACY_MODEL``, then
@@ -111,7 +112,9 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     cache folder; ``kb``: knowledge-base file (default ``data/kb/entities.yaml``);
     ``tables=False`` only fills the cache and returns empty tables (the report runner, which
     leaves the tables to the notebooks, so its memory does not grow with the corpus);
-    ``max_chars`` caps the characters of one article that are annotated.
+    ``max_chars`` caps the characters of one article that are annotated; ``scheduler``: a
+    Dask scheduler address (default ``$WORKBENCH_SCHEDULER``) to annotate on that cluster
+    (``workbench.annotate.distributed``) instead of in local processes.
     """
     started = time.perf_counter()
     try:
@@ -147,7 +150,11 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
             known = store.known_keys()
             todo = [job for key, job in jobs_by_key.items() if key not in known]
             workers = _workers(jobs, len(todo))
-            if todo:
+            address = scheduler_address(scheduler)
+            if todo and address:
+                run_on_cluster(todo, info, kb_obj, store.cache_dir, address, show)
+                store.refresh()
+            elif todo:
                 _run(todo, info, kb_obj, store, workers, show)
     if not tables:
         result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
@@ -257,25 +264,13 @@ def _run(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase, store: Ann
             if bar is not None:
                 bar.update(1)
             if len(pending) >= FLUSH_ARTICLES or time.monotonic() - last > FLUSH_SECONDS:
-                _flush(store, pending)
+                store.write_results(pending)
                 pending, last = [], time.monotonic()
     finally:
         # Whole articles already annotated are kept even when the run is interrupted.
-        _flush(store, pending)
+        store.write_results(pending)
         if bar is not None:
             bar.close()
-
-
-def _flush(store: AnnotationStore, results: list[Result]) -> None:
-    if not results:
-        return
-    keys = [{"key": r.key, "status": r.status, "message": r.message, "n_chunks": r.n_chunks}
-            for r in results]
-    rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
-    for r in results:
-        for name in TABLES:
-            rows[name].extend({**row, "key": r.key} for row in r.rows[name])
-    store.write_part(keys, rows)
 
 
 def _serial(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase) -> Iterator[Result]:

@@ -79,6 +79,10 @@ class AnnotationStore:
         finally:
             fh.close()  # releases the lock
 
+    def refresh(self) -> None:
+        """Forget what was listed: parts were written by other processes (cluster workers)."""
+        self._index = None
+
     def parts(self) -> list[Path]:
         """Complete parts, oldest name first."""
         return sorted(p for p in self.root.glob("part-*") if (p / "keys.parquet").exists())
@@ -105,6 +109,18 @@ class AnnotationStore:
             raise _write_error(self.root, exc) from None
         self._index = None
         return final
+
+    def write_results(self, results: list[Any]) -> None:
+        """Write annotated articles (``annotate.extract.Result``) as one part; none: nothing."""
+        if not results:
+            return
+        keys = [{"key": r.key, "status": r.status, "message": r.message,
+                 "n_chunks": r.n_chunks} for r in results]
+        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        for r in results:
+            for name in TABLES:
+                rows[name].extend({**row, "key": r.key} for row in r.rows[name])
+        self.write_part(keys, rows)
 
     def read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
         """The cached rows of ``keys``: ``keys`` (status per article) and the three tables, each

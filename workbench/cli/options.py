@@ -104,6 +104,10 @@ def add_annotate_options(p: argparse.ArgumentParser) -> None:
                         "installed English pipeline; 'rules' for the rules-only fallback)")
     p.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="worker processes")
     p.add_argument("--cache-dir", metavar="DIR", help="annotation cache folder")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="annotate on this Dask cluster (e.g. tcp://10.0.0.5:8786; default: "
+                        "$WORKBENCH_SCHEDULER, else locally); the workers must see the cache "
+                        "folder at the same path")
     p.add_argument("--kb", metavar="YAML",
                    help="knowledge base (default: $WORKBENCH_KB, else the project's report.yml "
                         "kb, else the one shipped with the workbench)")
@@ -115,7 +119,8 @@ def annotated(args: argparse.Namespace) -> Any:
 
     options = corpus_options(args)  # checked before anything is loaded
     return open_corpus(args.path, model=args.model, jobs=args.jobs, cache_dir=args.cache_dir,
-                       kb=args.kb, progress=sys.stderr.isatty(), **options)
+                       kb=args.kb, progress=sys.stderr.isatty(), scheduler=args.scheduler,
+                       **options)
 
 
 def print_problems(ann: Any) -> None:

@@ -13,7 +13,7 @@ from typing import Any
 
 from workbench.errors import FieldError
 from workbench.read.decode import DecodeError, decode, decode_bytes
-from workbench.read.limits import LimitError, Limits
+from workbench.read.limits import Limits
 from workbench.read.records import Record, parse_date_value, problem
 from workbench.read.streams import lines, open_bounded, read_all
 

@@ -18,7 +18,7 @@ class Record:
 
     path: str
     raw_text: str
-    body: str | None = None  # the article part of raw_text, when a header or front matter precedes it
+    body: str | None = None  # the article part of raw_text after any header or front matter
     title: str | None = None
     title_source: str | None = None
     outlet: str | None = None

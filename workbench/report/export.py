@@ -51,6 +51,9 @@ from workbench.report.vega import (
 )
 from workbench.resources import path as resource_path
 
+# The exception workbench.notebook.setup raises for an empty selection: not a failure.
+EMPTY_SELECTION = "NoArticles"
+
 # sanitize_html, script_json and vega_bundle stay importable from here (their former home).
 __all__ = ["CHART_MIMETYPES", "export_html", "sanitize_html", "script_json", "vega_bundle"]
 
@@ -147,9 +150,16 @@ def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, dict[str
     errors: list[dict[str, Any]] = []
     has_charts = False
     last_error_cell = -1
+    stopped_at = 0
     for number, cell in enumerate(nb.cells, start=1):
         if cell.cell_type != "code":
             continue
+        # An empty selection stops a notebook on purpose, after its own note says so.
+        kept = [o for o in cell.get("outputs", [])
+                if not (o.get("output_type") == "error" and o.get("ename") == EMPTY_SELECTION)]
+        if len(kept) < len(cell.get("outputs", [])):
+            stopped_at = number
+        cell["outputs"] = kept
         for output in cell.get("outputs", []):
             data = output.get("data", {})
             if "text/html" in data and not any(m in data for m in CHART_MIMETYPES):
@@ -182,6 +192,9 @@ def _prepare(nb: nbformat.NotebookNode) -> tuple[nbformat.NotebookNode, dict[str
             and not cell.get("outputs")
         )
     papermill_failed = bool(nb.metadata.get("papermill", {}).get("exception"))
+    if stopped_at:  # the sections after the stop were never run: leave them out
+        nb.cells = nb.cells[:stopped_at]
+        papermill_failed = bool(errors)
     return nb, {
         "errors": errors,
         "not_run": not_run,

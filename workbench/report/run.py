@@ -98,7 +98,8 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
                    jobs: int | None = None, model: str | None = None,
                    cache_dir: str | Path | None = None,
                    notebook_dir: str | Path | None = None,
-                   kb: str | Path | None = None) -> ReportResult:
+                   kb: str | Path | None = None,
+                   scheduler: str | None = None) -> ReportResult:
     """Render every notebook for ``corpus`` into ``out`` (one folder per variant if given).
 
     ``parameters`` go to every notebook (checked against their parameters cells first);
@@ -107,7 +108,7 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     knowledge base with a file of your own (default: :func:`~workbench.annotate.kb.
     default_kb_path`; the notebooks' kernels get it as ``$WORKBENCH_KB``); ``jobs``
     caps the notebooks run at once (default: all). ``corpus``, ``model`` and ``cache_dir`` may
-    also come as parameters. Raises ReportError before any kernel starts when a parameter,
+    also come as parameters; ``scheduler``: a Dask cluster to annotate on. Raises ReportError before any kernel starts when a parameter,
     notebook, the model or the corpus is wrong.
     """
     from workbench.annotate.kb import default_kb_path
@@ -146,13 +147,13 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     # by the pool or by papermill, now or later) inherit this process's environment.
     with _environment(WORKBENCH_KB=str(kb_path)):
         return _start(paths, declared_params, shared, checked, corpus_path, info, cache, out,
-                      kb_path, jobs)
+                      kb_path, jobs, scheduler)
 
 
 def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
            shared: dict[str, Any], checked: list[tuple[Variant, dict[str, Any]]],
            corpus_path: Path, info: Any, cache: Path, out: Path, kb_path: Path,
-           jobs: int | None) -> ReportResult:
+           jobs: int | None, scheduler: str | None = None) -> ReportResult:
     """Boot the kernels, annotate once, render (the checks are done)."""
     # Kernels boot (and import the workbench) while this process loads the corpus.
     kernels = KernelPool(size=len(paths), needed=len(paths) * max(1, len(checked)))
@@ -161,7 +162,7 @@ def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
 
         # Here only to fill the cache and learn what to record: the notebooks read the tables.
         ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False,
-                          tables=False, kb=kb_path)
+                          tables=False, kb=kb_path, scheduler=scheduler)
         for params in [shared, *(p for _, p in checked)]:
             check_against_corpus(params, ann.articles)
         run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,
@@ -262,7 +263,7 @@ def _render(run: _Run, out: Path, params: dict[str, Any], title: str) -> ReportR
 
 def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
                 foot: dict[str, str]) -> NotebookRun:
-    from workbench.report.export import export_html
+    from workbench.report.export import EMPTY_SELECTION, export_html
 
     path = run.notebooks[name]
     result = NotebookRun(name=name, title=run.titles[name])
@@ -274,7 +275,10 @@ def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
     try:
         _execute(path, executed, own, km)
     except Exception as exc:  # noqa: BLE001 — the notebook failed; its HTML shows where, why
-        result.status, result.error = "failed", _error_text(exc)
+        if getattr(exc, "ename", None) == EMPTY_SELECTION:
+            result.summary = "no article matches the selection"
+        else:
+            result.status, result.error = "failed", _error_text(exc)
     finally:
         run.kernels.release(km)
     result.seconds = round(time.perf_counter() - started, 2)
@@ -284,7 +288,7 @@ def _render_one(run: _Run, name: str, out: Path, params: dict[str, Any],
     try:
         # The notebook opens with its own heading; the page title comes from its metadata.
         export_html(executed if executed.exists() else path, html_path, footer=foot)
-        result.summary = result.error or _summary(executed)
+        result.summary = result.error or result.summary or _summary(executed)
     except Exception as exc:  # noqa: BLE001 — one export failing must not lose the others
         result.status = "failed"
         result.error = result.error or f"export failed: {type(exc).__name__}: {exc}"
