@@ -298,3 +298,27 @@ def test_russian_dates_follow_the_tense(kb, index, sentence, expected, precision
 
     _, dates = _quotes_and_dates(sentence, "ru", kb, index, date(2025, 11, 13))
     assert [(str(d["date"].date()), d["precision"]) for d in dates] == [(expected, precision)]
+
+
+def test_people_outside_the_kb_link_across_languages_by_transliteration():
+    from workbench import tables
+    from workbench.annotate.cyrillic_kb import link_across_languages
+
+    rows = pd.DataFrame([
+        # tgcontest 667ea8b437b1 (ru) and an English wire line naming him
+        {"article_id": "a", "text": "Касым-Жомарта Токаева", "type": "PERSON",
+         "entity": "Касым-Жомарт Токаев", "entity_id": "local:kasym-zhomart-tokayev"},
+        {"article_id": "b", "text": "Kassym-Jomart Tokayev", "type": "PERSON",
+         "entity": "Kassym-Jomart Tokayev", "entity_id": "local:kassym-jomart-tokayev"},
+        {"article_id": "a", "text": "Ольга Зинякова", "type": "PERSON",
+         "entity": "Ольга Зинякова", "entity_id": "local:olga-zinyakova"},
+        {"article_id": "b", "text": "Novak Djokovic", "type": "PERSON",
+         "entity": "Novak Djokovic", "entity_id": "local:novak-djokovic"},
+        {"article_id": "a", "text": "Новака Джоковича", "type": "PERSON",
+         "entity": "Новак Джокович", "entity_id": "local:novak-dzhokovich"},
+    ])
+    out = link_across_languages(tables.conform(rows, "mentions"))
+    assert out["entity_id"].tolist() == [
+        "local:kassym-jomart-tokayev", "local:kassym-jomart-tokayev", "local:olga-zinyakova",
+        "local:novak-djokovic", "local:novak-djokovic"]
+    assert out.loc[0, "entity"] == "Kassym-Jomart Tokayev"

@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from typing import Any
 
-from workbench.annotate.cyrillic_kb import LemmaIndex, normal_name, transliterate
+from workbench.annotate.cyrillic_kb import LemmaIndex, normal_name, transliterate, word_keys
 from workbench.annotate.extract import Job, Result, chunks
 from workbench.annotate.kb import KnowledgeBase
 from workbench.annotate.mentions import _link_surnames, local_id
@@ -34,6 +34,7 @@ ROUTED = frozenset({"ru", "uk"})
 """Languages annotated here; every other goes to the spaCy pipeline."""
 NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 _EDGE_PUNCT = "«»\"'“”„()[]—–-.,:;!?"
+_QUOTES = frozenset("«»\"“”„")
 
 
 def route(language: Any) -> str:
@@ -140,6 +141,7 @@ def _annotate(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
                                    ("dates", dates)):
                     result.rows[name] += _shift(rows, offset, sent_offset)
                 sent_offset += len(starts)
+            unify_local_names(result.rows["mentions"], language)
             _link_surnames(result.rows["mentions"])
         except Exception as exc:  # noqa: BLE001 — one article's failure must not stop a corpus
             result.status = "error"
@@ -227,7 +229,12 @@ def _row(text: str, tokens: list, words: list[str], lo: int, hi: int, source: st
         return None  # junk: a lower-case word, one letter, a span across lines
     kind = NER_TYPES.get(what, "OTHER")
     hit = index.whole(words[lo:hi], language)
-    name = normal_name(words[lo:hi], language, person=kind == "PERSON")
+    # The name's words as printed, without quotation marks (ООО «ОрскВодоканал» → ООО
+    # ОрскВодоканал), with the spacing between them ("NUR.KZ", "Unc0ver" stay whole).
+    kept = [k for k in range(lo, hi) if words[k] not in _QUOTES]
+    gaps = [" " if b != a + 1 or any(c.isspace() for c in text[tokens[a].stop:tokens[b].start])
+            else "" for a, b in zip(kept, kept[1:], strict=False)]
+    name = normal_name([words[k] for k in kept], language, kind == "PERSON", gaps)
     found = (hit.entity, hit.variant) if hit else kb.lookup(name)
     if found is not None:
         entity = found[0]
@@ -235,6 +242,36 @@ def _row(text: str, tokens: list, words: list[str], lo: int, hi: int, source: st
                 "entity": entity.name, "variant": found[1], "affiliation": entity.affiliation}
     return {**row, "label": what, "type": kind, "entity": name, "affiliation": None,
             "entity_id": local_id(transliterate(name, language))}
+
+
+def unify_local_names(rows: list[dict[str, Any]], language: str) -> None:
+    """One entity per name in an article, whatever its case: two ``local:`` names of one type
+    whose words share a lemma key, word by word ("Касым-Жомарт Токаев" read from "Касым-Жомарта
+    Токаева" in one sentence and as something else in another), take the name given most
+    often; a person's surname alone ("Светушковой") joins the full name it ends
+    ("Татьяна Светушкова")."""
+    local = [r for r in rows if r["entity_id"].startswith("local:")]
+    counts = Counter((r["type"], r["entity_id"]) for r in local)
+    names = {(r["type"], r["entity_id"]): r["entity"] for r in local}
+    keys = {k: [word_keys(w, language) for w in name.split()] for k, name in names.items()}
+    ranked = sorted(names, key=lambda k: (-counts[k], -len(names[k])))
+    target: dict[tuple[str, str], tuple[str, str]] = {}
+    for i, k in enumerate(ranked):
+        for other in ranked[:i]:
+            if other[0] != k[0] or other in target:
+                continue
+            mine, theirs = keys[k], keys[other]
+            same = len(mine) == len(theirs) and all(a & b for a, b in zip(mine, theirs,
+                                                                           strict=True))
+            surname = (k[0] == "PERSON" and len(mine) == 1 < len(theirs)
+                       and mine[0] & theirs[-1])
+            if same or surname:
+                target[k] = other
+                break
+    for r in local:
+        hit = target.get((r["type"], r["entity_id"]))
+        if hit is not None:
+            r["entity_id"], r["entity"] = hit[1], names[hit]
 
 
 def _shift(rows: list[dict[str, Any]], offset: int, sent_offset: int) -> list[dict[str, Any]]:

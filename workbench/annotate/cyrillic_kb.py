@@ -153,37 +153,43 @@ def _capital(word: str) -> bool:
     return word[:1].isupper() or word[:1].isdigit()
 
 
-def normal_name(words: Sequence[str], language: str, person: bool) -> str:
+def normal_name(words: Sequence[str], language: str, person: bool,
+                gaps: Sequence[str] | None = None) -> str:
     """The name in the nominative ("Сергея Лаврова" → "Сергей Лавров", "Марии Захаровой" →
-    "Мария Захарова", "Запорожской АЭС" → "Запорожская АЭС"): each declinable word in the
-    case (and, for people, the gender) the words agree in, capitals as written."""
-    return _normal_name(tuple(words), language, person)
+    "Мария Захарова", "Запорожской АЭС" → "Запорожская АЭС"): the declinable words in the case,
+    gender and number they agree in — all of a person's words, an organisation's or place's up
+    to its head noun ("Министерство государственной безопасности") —, capitals as written;
+    ``gaps`` are the separators between the words as printed (default: spaces)."""
+    out = _normal_words(tuple(words), language, person)
+    gaps = list(gaps) if gaps is not None else [" "] * (len(out) - 1)
+    return "".join(w + g for w, g in zip(out, [*gaps, ""], strict=True))
 
 
 @functools.lru_cache(maxsize=50_000)
-def _normal_name(words: tuple[str, ...], language: str, person: bool) -> str:
+def _normal_words(words: tuple[str, ...], language: str, person: bool) -> tuple[str, ...]:
     # A word the dictionary lacks is guessed from its ending; a guessed plural ("Хубэй" as
     # the genitive plural of "хубэя") is wrong far more often than right.
     parses = [[p for p in analyzer(language).parse(w)[:8]
                if p.is_known or "plur" not in p.tag.grammemes] if _declinable(w) else []
               for w in words]
-    case, gender = _agreement(parses, person)
-    out, head_done = [], False
-    for word, options in zip(words, parses, strict=True):
-        chosen = next((p for p in options if _fits(p, case, gender, person)), None)
-        if head_done or chosen is None or case == "nomn":
-            out.append(word)
-            continue
-        nominative = _nominative(chosen)
-        out.append(_shape(nominative, word) if nominative else word)
-        # Organisations and places inflect up to their head noun; its dependents stay as
-        # written ("Министерство государственной безопасности").
-        head_done = not person and chosen.tag.POS == "NOUN"
-    return " ".join(out)
+    head = len(words) - 1
+    if not person:  # the phrase up to the first noun agrees; what follows depends on it
+        head = next((i for i, opts in enumerate(parses) if opts and opts[0].tag.POS == "NOUN"),
+                    head)
+    reading = _agreement(parses[:head + 1], person)
+    out = list(words)
+    for i, options in enumerate(parses[:head + 1]):
+        chosen = next((p for p in options if _fits(p, reading, person)), None)
+        if chosen is not None and reading[0] != "nomn":
+            nominative = _nominative(chosen)
+            out[i] = _shape(nominative, words[i]) if nominative else words[i]
+    return tuple(out)
 
 
 def _declinable(word: str) -> bool:
-    return word[:1].isalpha() and not word.isascii() and not (len(word) > 1 and word.isupper())
+    # Not abbreviations, Latin names or words with inner capitals ("МегаСтройСервис")
+    return (word[:1].isalpha() and not word.isascii()
+            and all(part[1:] == part[1:].lower() for part in word.split("-")))
 
 
 def _gender(parse: Any) -> str | None:
@@ -194,34 +200,41 @@ def _gender(parse: Any) -> str | None:
     return next((g for g in ("masc", "femn", "neut") if g in grammemes), None)
 
 
-def _fits(parse: Any, case: str | None, gender: str | None, person: bool = False) -> bool:
+def _fits(parse: Any, reading: tuple[str | None, str | None, str | None],
+          person: bool = False) -> bool:
+    case, gender, number = reading
+    grammemes = parse.tag.grammemes
+    if person and "plur" in grammemes:  # one person's name is singular
+        return False
     own = _gender(parse)
-    if person and "plur" in parse.tag.grammemes:  # one person's name is singular
+    if number and number not in grammemes and ("sing" in grammemes or "plur" in grammemes):
         return False
     return str(parse.tag.case) == case and (gender is None or own is None or own == gender)
 
 
-def _agreement(parses: list[list[Any]], person: bool) -> tuple[str | None, str | None]:
-    """The case (and gender, for people) the words of a name share: the reading that fits the
-    most words, then the one their analyses rank highest."""
+def _agreement(parses: list[list[Any]], person: bool) -> tuple[str | None, str | None,
+                                                                 str | None]:
+    """The case, gender and number the words of a name share: the reading that fits the
+    most words, then the one their analyses make likeliest."""
     options = [p for p in parses if p]
     if not options:
-        return None, None
-    readings = {(str(p.tag.case), _gender(p) if person else None)
+        return None, None, None
+    readings = {(str(p.tag.case), _gender(p) if "sing" in p.tag.grammemes else None,
+                 "plur" if "plur" in p.tag.grammemes else "sing")
                 for opts in (options[0], options[-1]) for p in opts[:4] if p.tag.case}
-    best: tuple[int, float, str | None, str | None] = (-1, 0.0, None, None)
-    for case, gender in sorted(readings, key=str):
+    best: tuple[int, float, tuple] = (-1, 0.0, (None, None, None))
+    for reading in sorted(readings, key=str):
         # Each word's best analysis in this reading: its probability, a person's last word
         # counting more as a surname and the others as first names or patronymics than as
         # common nouns ("Маска" after "Илона"; "Токаева" a surname, not a woman's name).
         weights = [max((p.score + (0.5 if person and _role(i, len(options))
                                    & p.tag.grammemes else 0.0)
-                        for p in opts if _fits(p, case, gender, person)), default=None)
+                        for p in opts if _fits(p, reading, person)), default=None)
                    for i, opts in enumerate(options)]
         score = (sum(w is not None for w in weights), sum(w for w in weights if w is not None))
         if score > best[:2]:
-            best = (*score, case, gender)
-    return best[2], best[3]
+            best = (*score, reading)
+    return best[2]
 
 
 def _role(i: int, n: int) -> frozenset[str]:
@@ -232,10 +245,16 @@ def _role(i: int, n: int) -> frozenset[str]:
 
 
 def _shape(word: str, like: str) -> str:
+    if fold(word) == fold(like):
+        return like
     if like.isupper():
         return word.upper()
     if like[:1].isupper():
-        return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        parts, was = word.split("-"), like.split("-")
+        if len(parts) != len(was):
+            return word[:1].upper() + word[1:]
+        return "-".join(p[:1].upper() + p[1:] if w[:1].isupper() else p
+                        for p, w in zip(parts, was, strict=True))
     return word
 
 
@@ -252,3 +271,55 @@ def transliterate(text: str, language: str) -> str:
     2010) name; other text as it is."""
     scheme = _schemes().get(language)
     return scheme(text) if scheme and re.search("[\u0400-\u04ff]", text) else text
+
+
+_CONSONANT_PAIRS = (("shch", "sh"), ("ch", "c"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("ts", "c"),
+                    ("tz", "c"), ("ck", "k"), ("w", "v"), ("x", "ks"), ("q", "k"))
+
+
+def loose_key(name: str) -> str:
+    """A spelling-blind key of a Latin name: consonants only, a few digraphs unified
+    ("Kasym-Zhomart Tokayev" and "Kassym-Jomart Tokayev" are both "ksm jmrt tkv")."""
+    words = re.sub(r"[^a-z ]+", " ", unicodedata_fold(name)).split()
+    out = []
+    for word in words:
+        for a, b in _CONSONANT_PAIRS:
+            word = word.replace(a, b)
+        word = word[0] + re.sub(r"[aeiouy']", "", word[1:]) if word else word
+        out.append(re.sub(r"(.)\1+", r"\1", word))
+    return " ".join(out)
+
+
+def unicodedata_fold(text: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+
+
+def link_across_languages(mentions: Any) -> Any:
+    """Persons and places the knowledge base lacks, named in Cyrillic in some articles and in
+    Latin letters in others, get the Latin-script entity when their transliterated names
+    agree (:func:`loose_key`) and no other entity of that type shares the key; others stay."""
+    import pandas as pd
+
+    if mentions.empty:
+        return mentions
+    local = mentions["entity_id"].str.startswith("local:", na=False) & \
+        mentions["type"].isin(["PERSON", "PLACE"])
+    cyrillic = mentions["entity"].str.contains("[\u0400-\u04ff]", regex=True, na=False)
+    latin = mentions[local & ~cyrillic].drop_duplicates(["type", "entity_id"])
+    if latin.empty or not (local & cyrillic).any():
+        return mentions
+    keys = pd.Series([loose_key(n) for n in latin["entity"]], index=latin.index)
+    counts = pd.Series(list(zip(latin["type"], keys, strict=True))).value_counts()
+    target = {(t, k): (i, n) for t, k, i, n in zip(latin["type"], keys, latin["entity_id"],
+                                                   latin["entity"], strict=True)
+              if counts[(t, k)] == 1 and " " in k}  # full names only, never one word
+    rows = mentions[local & cyrillic]
+    out = mentions.copy()
+    for idx, kind, entity_id in zip(rows.index, rows["type"], rows["entity_id"], strict=True):
+        hit = target.get((kind, loose_key(entity_id.removeprefix("local:").replace("-", " "))))
+        if hit is not None:
+            out.at[idx, "entity_id"], out.at[idx, "entity"] = hit
+    return out

@@ -20,6 +20,7 @@ import pandas as pd
 
 from workbench import tables as contract
 from workbench.annotate.cyrillic import pipeline_notes, route
+from workbench.annotate.cyrillic_kb import link_across_languages
 from workbench.annotate.distributed import run_on_cluster, scheduler_address
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.extract import Job, Result, annotate_jobs
@@ -240,6 +241,7 @@ def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.Data
         merged = merged.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
         out[name] = contract.conform(merged, name)
     out["mentions"], out["quotes"] = link_surnames(out["mentions"], out["quotes"])
+    out["mentions"] = link_across_languages(out["mentions"])  # Cyrillic ↔ Latin names
     status = cached["keys"].merge(ids, on="key", how="inner")
     problems = [f"article {row.article_id}: {row.message}"
                 for row in status.itertuples() if isinstance(row.message, str)]
