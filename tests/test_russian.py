@@ -322,3 +322,15 @@ def test_people_outside_the_kb_link_across_languages_by_transliteration():
         "local:kassym-jomart-tokayev", "local:kassym-jomart-tokayev", "local:olga-zinyakova",
         "local:novak-djokovic", "local:novak-djokovic"]
     assert out.loc[0, "entity"] == "Kassym-Jomart Tokayev"
+
+
+def test_a_known_surname_in_another_persons_full_name(kb, index):
+    # tgcontest: "Глава Крыма Сергей Аксенов подписал поправки в указ …"; the forecaster's
+    # byline is written in the corpus's style.
+    text = ("Глава Крыма Сергей Аксенов подписал поправки в указ. Аксенов отметил, что меры "
+            "продлят.\nОб этом рассказал синоптик Дмитрий Аксенов.")
+    rows = mentions(text, kb, index)
+    assert [(r["text"], r["entity_id"]) for r in rows if "Аксенов" in r["text"]] == [
+        ("Сергей Аксенов", "local:sergei-aksyonov"), ("Аксенов", "local:sergei-aksyonov"),
+        ("Дмитрий Аксенов", "local:dmitry-aksenov")]
+    assert not any(r["text"] == "СМИ" for r in mentions("Об этом пишут СМИ.", kb, index))

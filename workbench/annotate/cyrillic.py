@@ -25,7 +25,7 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from typing import Any
 
-from workbench.annotate.cyrillic_kb import LemmaIndex, normal_name, transliterate, word_keys
+from workbench.annotate.cyrillic_kb import LemmaIndex, fold, normal_name, transliterate, word_keys
 from workbench.annotate.extract import Job, Result, chunks
 from workbench.annotate.kb import KnowledgeBase
 from workbench.annotate.mentions import _link_surnames, local_id
@@ -34,6 +34,9 @@ ROUTED = frozenset({"ru", "uk"})
 """Languages annotated here; every other goes to the spaCy pipeline."""
 NER_TYPES = {"PER": "PERSON", "LOC": "PLACE", "ORG": "ORG"}
 _EDGE_PUNCT = "«»\"'“”„()[]—–-.,:;!?"
+GENERIC = frozenset({"сми", "зми", "вуз", "covid-19", "covid", "коронавирус", "ии", "ит", "it",
+                     "интернет", "інтернет", "мкс", "ооо", "оао", "зао", "пао", "тов"})
+"""Capitalised words the model takes for organisations that name no one."""
 _QUOTES = frozenset("«»\"“”„")
 
 
@@ -204,7 +207,7 @@ def _resolve(spans: list[tuple]) -> list[tuple]:
         if not inside:
             kept.append(span)
         elif all(lo <= k[0] and k[1] <= hi and (k[1] - k[0]) < hi - lo
-                 and label in ("ORG", "LOC") and k[3].entity.type == "PLACE" for k in inside):
+                 and _may_contain(label, k[3].entity.type) for k in inside):
             kept = [k for k in kept if k not in inside] + [span]
     kept.sort(key=lambda s: (s[0], -s[1]))
     out, end = [], -1
@@ -213,6 +216,15 @@ def _resolve(spans: list[tuple]) -> list[tuple]:
             out.append(span)
             end = span[1]
     return out
+
+
+def _may_contain(label: str, kb_type: str) -> bool:
+    """Whether a longer statistical entity keeps a knowledge-base match inside it: an
+    organisation or place keeps its place ("Министерство обороны Украины"), a person a
+    surname the knowledge base knows for someone else ("Дмитрий Аксенов" is not Sergei
+    Aksyonov; the whole name is still looked up)."""
+    return (label in ("ORG", "LOC") and kb_type == "PLACE") or (label == "PER"
+                                                                and kb_type == "PERSON")
 
 
 def _row(text: str, tokens: list, words: list[str], lo: int, hi: int, source: str, what: Any,
@@ -225,8 +237,9 @@ def _row(text: str, tokens: list, words: list[str], lo: int, hi: int, source: st
         return {**row, "label": entity.type, "type": entity.type, "entity_id": entity.id,
                 "entity": entity.name, "variant": what.variant,
                 "affiliation": entity.affiliation}
-    if not any(c.isupper() for c in surface) or len(surface) < 2 or "\n" in surface:
-        return None  # junk: a lower-case word, one letter, a span across lines
+    if not any(c.isupper() for c in surface) or len(surface) < 2 or "\n" in surface \
+            or fold(surface) in GENERIC:
+        return None  # junk: a lower-case word, one letter, a span across lines, "СМИ"
     kind = NER_TYPES.get(what, "OTHER")
     hit = index.whole(words[lo:hi], language)
     # The name's words as printed, without quotation marks (ООО «ОрскВодоканал» → ООО
