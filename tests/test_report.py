@@ -363,3 +363,23 @@ def test_an_empty_selection_says_so_and_fails_nothing(tmp_path, cache_root, trai
         page = (tmp_path / run.html).read_text(encoding="utf-8")
         assert "No article matches the selection" in page
         assert "This run failed" not in page and "NoArticles" not in page
+
+
+def test_sources_given_apart_from_the_corpus(tmp_path, cache_root, trained_model):
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    for src in SAMPLE.glob("*.txt"):
+        shutil.copy(src, corpus / src.name)
+    shutil.copy(SAMPLE / "metadata.csv", corpus / "metadata.csv")  # outlets, not groups
+    sources = tmp_path / "my-sources.csv"
+    sources.write_text("outlet,bloc\nNovinite,EU\nIzvestia,Russia\nMoldova 1,EU\n",
+                       encoding="utf-8")
+    with pytest.raises(ReportError, match="bloc"):  # without it, no such column
+        render_reports(corpus, tmp_path / "no", parameters={"group_by": "bloc"},
+                       cache_dir=cache_root, model=trained_model, notebooks=["timeline"])
+    result = render_reports(corpus, tmp_path / "out", parameters={"group_by": "bloc"},
+                            cache_dir=cache_root, model=trained_model, notebooks=["timeline"],
+                            sources=sources)
+    assert not result.failed, [(r.name, r.error) for r in result.failed]
+    page = (tmp_path / "out" / "timeline.html").read_text(encoding="utf-8")
+    assert "in 2 bloc groups" in page  # EU and Russia (syrializm.net is not listed)

@@ -118,7 +118,7 @@ def setup(params: Mapping[str, Any] | None = None, /,
         raise ValueError("setup() needs the corpus parameter")
     group_by = p.get("group_by") or "outlet"
     ann = wb.open_corpus(p["corpus"], model=p.get("model") or None,
-                         cache_dir=p.get("cache_dir") or None)
+                         cache_dir=p.get("cache_dir") or None, sources=p.get("sources") or None)
     chosen = {"outlets": p.get("outlets") or None, "groups": p.get("groups") or None,
               "group_col": group_by, "date_from": p.get("date_from") or None,
               "date_to": p.get("date_to") or None,

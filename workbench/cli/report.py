@@ -37,6 +37,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="notebooks run at once (default: all)")
     r.add_argument("--model", metavar="NAME_OR_PATH", help="spaCy pipeline (see annotate)")
     r.add_argument("--cache-dir", metavar="DIR", help="annotation cache folder")
+    r.add_argument("--sources", metavar="CSV", help="sources.csv to join (outlet → group, "
+                   "country…; default: the one beside the corpus)")
     r.add_argument("--scheduler", metavar="ADDRESS", help="annotate on this Dask cluster "
                    "(default: $WORKBENCH_SCHEDULER, else locally)")
     r.set_defaults(run=run)
@@ -60,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
                             variants=config.variants, notebooks=notebooks, jobs=args.jobs,
                             model=args.model, cache_dir=args.cache_dir,
                             notebook_dir=args.notebook_dir or config.notebook_dir,
-                            kb=args.kb or config.kb, scheduler=args.scheduler)
+                            kb=args.kb or config.kb, scheduler=args.scheduler,
+                            sources=args.sources)
     runs = result.runs or [r for v in result.variants for r in v.runs]
     for one in runs:
         mark = "ok    " if one.status == "ok" else "FAILED"

@@ -19,7 +19,7 @@ _TRUE = {"true", "yes", "on", "1"}
 _FALSE = {"false", "no", "off", "0"}
 
 # Parameters every notebook declares that belong to the whole run: the runner sets them.
-RUN_OPTIONS = ("corpus", "model", "cache_dir")
+RUN_OPTIONS = ("corpus", "model", "cache_dir", "sources")
 
 # The values the notebooks accept for ``entity_types`` (the knowledge base's types) and
 # ``freq`` (the analyses' periods, or "auto") are checked before any notebook runs.

@@ -99,7 +99,8 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
                    cache_dir: str | Path | None = None,
                    notebook_dir: str | Path | None = None,
                    kb: str | Path | None = None,
-                   scheduler: str | None = None) -> ReportResult:
+                   scheduler: str | None = None,
+                   sources: str | Path | None = None) -> ReportResult:
     """Render every notebook for ``corpus`` into ``out`` (one folder per variant if given).
 
     ``parameters`` go to every notebook (checked against their parameters cells first);
@@ -107,9 +108,10 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     ``notebook_dir`` replaces the workbench's notebooks with a folder of your own, ``kb`` its
     knowledge base with a file of your own (default: :func:`~workbench.annotate.kb.
     default_kb_path`; the notebooks' kernels get it as ``$WORKBENCH_KB``); ``jobs``
-    caps the notebooks run at once (default: all). ``corpus``, ``model`` and ``cache_dir`` may
-    also come as parameters; ``scheduler``: a Dask cluster to annotate on. Raises ReportError before any kernel starts when a parameter,
-    notebook, the model or the corpus is wrong.
+    caps the notebooks run at once (default: all); ``scheduler``: a Dask cluster to annotate
+    on; ``sources``: a ``sources.csv`` to join (default: the one beside the corpus). ``corpus``,
+    ``model``, ``cache_dir`` and ``sources`` may also come as parameters. Raises ReportError
+    before any kernel starts when a parameter, notebook, the model or the corpus is wrong.
     """
     from workbench.annotate.kb import default_kb_path
     from workbench.annotate.pipeline import pipeline_info
@@ -117,7 +119,8 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     from workbench.read.files import CorpusError, find_files
 
     parameters = dict(parameters or {})
-    options = _run_options(parameters, corpus=corpus, model=model, cache_dir=cache_dir)
+    options = _run_options(parameters, corpus=corpus, model=model, cache_dir=cache_dir,
+                           sources=sources)
     for variant in variants or []:
         clash = sorted(set(variant.parameters) & set(RUN_OPTIONS))
         if clash:
@@ -140,6 +143,9 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
         raise ReportError(str(exc)) from None
     cache = (Path(options["cache_dir"]).expanduser().resolve() if options["cache_dir"]
              else default_cache_dir())
+    src = Path(options["sources"]).expanduser().resolve() if options["sources"] else None
+    if src is not None and not src.is_file():
+        raise ReportError(f"--sources {src}: no such file")
     out = Path(out).expanduser().resolve()  # absolute: papermill changes the working folder
     staging_folder(out).rmdir()  # writable? (else one line now, before any kernel starts)
 
@@ -147,13 +153,14 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     # by the pool or by papermill, now or later) inherit this process's environment.
     with _environment(WORKBENCH_KB=str(kb_path)):
         return _start(paths, declared_params, shared, checked, corpus_path, info, cache, out,
-                      kb_path, jobs, scheduler)
+                      kb_path, jobs, scheduler, src)
 
 
 def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
            shared: dict[str, Any], checked: list[tuple[Variant, dict[str, Any]]],
            corpus_path: Path, info: Any, cache: Path, out: Path, kb_path: Path,
-           jobs: int | None, scheduler: str | None = None) -> ReportResult:
+           jobs: int | None, scheduler: str | None = None,
+           sources: Path | None = None) -> ReportResult:
     """Boot the kernels, annotate once, render (the checks are done)."""
     # Kernels boot (and import the workbench) while this process loads the corpus.
     kernels = KernelPool(size=len(paths), needed=len(paths) * max(1, len(checked)))
@@ -162,13 +169,14 @@ def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
 
         # Here only to fill the cache and learn what to record: the notebooks read the tables.
         ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False,
-                          tables=False, kb=kb_path, scheduler=scheduler)
+                          tables=False, kb=kb_path, scheduler=scheduler, sources=sources)
         for params in [shared, *(p for _, p in checked)]:
             check_against_corpus(params, ann.articles)
         run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,
                    titles={p.stem: _title(p) for p in paths},
                    fixed={"corpus": str(corpus_path), "cache_dir": str(cache),
-                          "model": ann.pipeline.model_arg},
+                          "model": ann.pipeline.model_arg,
+                          "sources": str(sources) if sources else ""},
                    provenance=provenance(corpus_path, ann, shared), ann=ann, kernels=kernels,
                    jobs=jobs)
         if not checked:
@@ -194,8 +202,9 @@ def _environment(**values: str) -> Iterator[None]:
 
 
 def _run_options(parameters: dict[str, Any], **given: Any) -> dict[str, Any]:
-    """``corpus``, ``model`` and ``cache_dir`` given as parameters become the run's options
-    (they are the run's, not one notebook's: the run annotates before any notebook starts)."""
+    """``corpus``, ``model``, ``cache_dir`` and ``sources`` given as parameters become the run's
+    options (they are the run's, not one notebook's: the run annotates before any notebook
+    starts)."""
     options = {}
     for name in RUN_OPTIONS:
         value = parameters.pop(name, None)
