@@ -37,8 +37,9 @@ def open_corpus(path: str | Path, *, model: str | None = None, jobs: int = 1,
     """Load the corpus at ``path`` and annotate it; a warm cache makes both steps fast.
 
     ``load_options`` go to ``load_corpus`` (``fields``, ``sources``, ``metadata``…); the rest to
-    ``annotate`` (``scheduler``: a Dask scheduler to annotate on). The result's ``articles``, ``mentions``, ``quotes`` and ``dates`` are the tidy
-    tables documented in ``workbench.tables``.
+    ``annotate`` (``scheduler``: a Dask scheduler to annotate on). The result's ``articles``,
+    ``mentions``, ``quotes`` and ``dates`` are the tidy tables documented in
+    ``workbench.tables``.
     """
     articles = load_corpus_cached(path, cache_dir=cache_dir, **load_options)
     ann = annotate(articles, model=model, jobs=jobs, cache_dir=cache_dir, kb=kb,

@@ -29,8 +29,8 @@ TABLES: dict[str, tuple[Column, ...]] = {
     "articles": (
         Column("article_id", STR, "Stable id derived from the article's content (16 hex digits; "
                "`-2`, `-3`… appended when identical content appears more than once)."),
-        Column("path", STR, "Where it came from: a file path, or `file.jsonl:LINE` / `file.csv:ROW` "
-               "for a dataset record."),
+        Column("path", STR, "Where it came from: a file path, or `file.jsonl:LINE` / "
+               "`file.csv:ROW` for a dataset record."),
         Column("outlet", STR, "The outlet that published it, or missing."),
         Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | html | "
                "dataset | credit | dateline (a wire dateline or sign-off: see `dateline`) | url | "
