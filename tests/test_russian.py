@@ -334,3 +334,16 @@ def test_a_known_surname_in_another_persons_full_name(kb, index):
         ("Сергей Аксенов", "local:sergei-aksyonov"), ("Аксенов", "local:sergei-aksyonov"),
         ("Дмитрий Аксенов", "local:dmitry-aksenov")]
     assert not any(r["text"] == "СМИ" for r in mentions("Об этом пишут СМИ.", kb, index))
+
+
+def test_ukrainian_spans_lose_titles_and_split_at_verbs(kb, index):
+    # The Russian model on Ukrainian takes sentence-initial words for names.
+    text = ("Міністр закордонних справ Андрій Сибіга зустрівся у Брюсселі з генсеком НАТО.\n"
+            "Вночі російські війська атакували Харків ударними дронами.\n"
+            "Прем'єр-міністерка Юлія Свириденко обговорила з Урсулою фон дер Ляєн виділення "
+            "коштів ЄС.")
+    got = {(r["type"], r["entity"]) for r in mentions(text, kb, index, "uk")}
+    assert {("PERSON", "Andrii Sybiha"), ("PLACE", "Brussels"), ("PLACE", "Kharkiv"),
+            ("PERSON", "Yulia Svyrydenko"), ("PERSON", "Ursula von der Leyen"),
+            ("ORG", "European Union")} <= got
+    assert not {("PERSON", "Міністр"), ("PLACE", "Вночі російські")} & got

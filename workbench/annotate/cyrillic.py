@@ -25,7 +25,14 @@ from collections.abc import Iterable, Iterator
 from importlib import metadata
 from typing import Any
 
-from workbench.annotate.cyrillic_kb import LemmaIndex, fold, normal_name, transliterate, word_keys
+from workbench.annotate.cyrillic_kb import (
+    LemmaIndex,
+    analyzer,
+    fold,
+    normal_name,
+    transliterate,
+    word_keys,
+)
 from workbench.annotate.extract import Job, Result, chunks
 from workbench.annotate.kb import KnowledgeBase
 from workbench.annotate.mentions import _link_surnames, local_id
@@ -184,8 +191,8 @@ def piece_mentions(text: str, language: str, kb: KnowledgeBase, index: LemmaInde
             lo += 1
         while hi > lo and words[hi - 1] in _EDGE_PUNCT:
             hi -= 1
-        if hi > lo:
-            spans.append((lo, hi, "model", span.type))
+        for a, b in _name_pieces(words, lo, hi, span.type, language):
+            spans.append((a, b, "model", span.type))
     rows = []
     for lo, hi, source, what in _resolve(spans):
         row = _row(text, tokens, words, lo, hi, source, what, language, kb, index)
@@ -193,6 +200,49 @@ def piece_mentions(text: str, language: str, kb: KnowledgeBase, index: LemmaInde
             row["sent_index"] = bisect_right(starts, row["start"]) - 1
             rows.append(row)
     return rows
+
+
+_PARTICLES = frozenset({"фон", "дер", "де", "ван", "да", "ди", "ибн", "бен", "аль", "ле", "ла",
+                        "эль", "ель", "оглы", "огли", "кызы"})
+_PROPER = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+
+
+def _name_pieces(words: list[str], lo: int, hi: int, label: str, language: str
+                 ) -> list[tuple[int, int]]:
+    """On Ukrainian, which the Russian model reads as unknown capitalised words, a statistical
+    person or place cleaned of what the model swept in: a leading title or other common word
+    ("Міністр", "Речник" before a name; "Вночі російські" is no place), and a person span cut at
+    lower-case words that are no name particle ("Юлія Свириденко обговорила з Урсулою фон дер
+    Ляєн" is two people). Russian spans are the model's own: on its language, the same rules
+    cost more places and people ("Калининский район", "Мадонна") than they save."""
+    if label not in ("PER", "LOC") or language != "uk":
+        return [(lo, hi)]
+    while lo < hi and _common(words[lo], language, adjectives=label == "PER"):
+        lo += 1
+    if label == "LOC":
+        return [(lo, hi)] if lo < hi and not all(
+            _common(w, language, adjectives=True) for w in words[lo:hi]) else []
+    pieces, start = [], lo
+    for k in range(lo, hi + 1):
+        if k == hi or (words[k][:1].islower() and fold(words[k]) not in _PARTICLES):
+            if k > start and words[start][:1].isupper():
+                pieces.append((start, k))
+            start = k + 1
+    return pieces
+
+
+def _common(word: str, language: str, adjectives: bool) -> bool:
+    """A dictionary word that is no name: a title, an adverb, (for ``adjectives``) an
+    adjective; never a word the dictionary also knows as a name, place or abbreviation."""
+    if not word[:1].isalpha() or word.isupper():
+        return False
+    parses = analyzer(language).parse(word)[:4]
+    if not parses or not parses[0].is_known or any(_PROPER & p.tag.grammemes for p in parses):
+        return False
+    kinds = {"NOUN", "ADVB", "VERB", "INFN", "PRED", "PREP", "CONJ", "PRCL", "NPRO"}
+    if adjectives:
+        kinds |= {"ADJF", "ADJS", "PRTF"}
+    return parses[0].tag.POS in kinds
 
 
 def _resolve(spans: list[tuple]) -> list[tuple]:

@@ -30,7 +30,7 @@ from workbench.annotate.kb import KnowledgeBase, load_kb
 from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, choose_model,
                                       package_meta)
 
-RULES_VERSION = "6"
+RULES_VERSION = "7"
 """Part of :func:`rules_fingerprint`; bumping it still redoes cached annotations, but editing a
 rule module already does (its source is hashed)."""
 
