@@ -26,7 +26,8 @@ How to read the output
     texts (target ≥ 0.90: the workbench adds at most ~10%). "cold ÷ warm" is how many times
     faster a cached re-run is (target ≥ 50×). The same ratio by CPU time (this process and its
     finished workers, from getrusage) is printed too: it is much less sensitive to other users'
-    load than wall-clock time, since both sides are CPU-bound. The per-block table shows the noise: blocks are
+    load than wall-clock time, since both sides are CPU-bound. The per-block table shows \
+the noise: blocks are
     different articles, so compare the ratio column, not the seconds, and several blocks
     agreeing is what makes a ratio trustworthy. Cold annotation runs at ~3–5 articles/s on this
     2-core machine: the default run takes ~25–30 minutes.
@@ -85,7 +86,8 @@ def wb_call(annotate, articles, **kw) -> dict[str, Any]:
     t0 = time.perf_counter()
     ann = annotate(articles, progress=False, **kw)
     seconds = time.perf_counter() - t0
-    out = {"seconds": seconds, "cpu_s": cpu_seconds() - cpu0, "stats": dict(ann.stats), "mentions": len(ann.mentions),
+    out = {"seconds": seconds, "cpu_s": cpu_seconds() - cpu0, "stats": dict(ann.stats),
+           "mentions": len(ann.mentions),
            "quotes": len(ann.quotes), "dates": len(ann.dates), "problems": len(ann.problems)}
     del ann
     gc.collect()

@@ -128,7 +128,8 @@ def main() -> int:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     c.add_corpus_arg(parser)
     parser.add_argument("--sizes", default="1000,5000,10000",
-                        help="dataset sizes (first N records), comma-separated (default %(default)s)")
+                        help="dataset sizes (first N records), comma-separated "
+                             "(default %(default)s)")
     parser.add_argument("--txt-files", type=int, default=2000,
                         help="how many .txt files for the file-path measurement; 0 skips it "
                              "(default %(default)s)")
@@ -181,7 +182,8 @@ def main() -> int:
                       f"({wb['problems']} problems)")
 
         c.print_table(["input", "articles", "workbench s", "articles/s", "s/1k articles",
-                       "peak RSS MiB", "baseline MiB", "peak-baseline MiB", "table MiB", "bare s", "bare peak MiB",
+                       "peak RSS MiB", "baseline MiB", "peak-baseline MiB", "table MiB", "bare s",
+                       "bare peak MiB",
                        "workbench ÷ bare"], rows,
                       title=f"load_corpus, best of {args.repeat} (each run in a fresh process)")
         print("peak RSS: high-water mark of the loading process, reset after imports and "

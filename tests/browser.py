@@ -82,7 +82,8 @@ def require_chromium() -> str:
         try:
             import playwright.sync_api  # noqa: F401
         except ImportError:
-            problem = "playwright is not installed (pip install playwright; no browser download needed)"
+            problem = ("playwright is not installed (pip install playwright; "
+                       "no browser download needed)")
     if problem is None:
         return CHROMIUM
     if os.environ.get("WORKBENCH_CI") == "1":
@@ -126,22 +127,28 @@ _INJECTED_JS = """() => {
   const csp = document.querySelector('head > meta[http-equiv="Content-Security-Policy" i]');
   const m = csp && /'nonce-([^']+)'/.exec(csp.getAttribute('content') || '');
   const nonce = m ? m[1] : null;
-  const urlAttrs = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'data', 'srcdoc', 'poster']);
-  const banned = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'base', 'form', 'link', 'portal', 'applet']);
+  const urlAttrs = new Set(['href', 'src', 'xlink:href', 'action', 'formaction', 'data', \
+'srcdoc', 'poster']);
+  const banned = new Set(['iframe', 'frame', 'frameset', 'object', 'embed', 'base', 'form', \
+'link', 'portal', 'applet']);
   for (const el of document.querySelectorAll('*')) {
     const tag = el.localName;
     for (const attr of Array.from(el.attributes)) {
       const name = attr.name.toLowerCase();
       if (name.startsWith('on')) found.push(`event-handler attribute ${name}: ${short(el)}`);
-      else if (urlAttrs.has(name) && /^\\s*(javascript|vbscript|data:text\\/html)/i.test(attr.value))
+      else if (urlAttrs.has(name) && \
+/^\\s*(javascript|vbscript|data:text\\/html)/i.test(attr.value))
         found.push(`script URL in ${name}: ${short(el)}`);
     }
-    if (tag === 'script' && (nonce === null || el.nonce !== nonce)) found.push(`foreign script: ${short(el)}`);
-    else if (tag === 'img' && el.getAttribute('src') === 'x') found.push(`img[src=x]: ${short(el)}`);
+    if (tag === 'script' && (nonce === null || el.nonce !== nonce)) \
+found.push(`foreign script: ${short(el)}`);
+    else if (tag === 'img' && el.getAttribute('src') === 'x') \
+found.push(`img[src=x]: ${short(el)}`);
     else if (banned.has(tag) && !(tag === 'form' && el.matches('.wb-chart form.vega-bindings')))
       found.push(`<${tag}> element: ${short(el)}`);  // vega-embed adds an (empty) bindings form
     else if (tag === 'meta' && !el.closest('head')) found.push(`<meta> outside head: ${short(el)}`);
-    else if (tag === 'meta' && /refresh/i.test(el.httpEquiv || '')) found.push(`meta refresh: ${short(el)}`);
+    else if (tag === 'meta' && /refresh/i.test(el.httpEquiv || '')) \
+found.push(`meta refresh: ${short(el)}`);
   }
   return found;
 }"""
@@ -208,7 +215,9 @@ class ReportPage:
     def mark_count(self, chart: int) -> int:
         return self.page.locator(".wb-chart").nth(chart).locator(MARK_ITEMS).count()
 
-    def hover_tooltip(self, chart: int, item: int = 0, *, timeout_ms: int = 2_000) -> Tooltip | None:
+    def hover_tooltip(
+        self, chart: int, item: int = 0, *, timeout_ms: int = 2_000
+    ) -> Tooltip | None:
         """Hover data mark ``item`` of chart ``chart``; the tooltip shown, if any."""
         from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
@@ -272,7 +281,9 @@ def report_page(path: str | Path, *, wait_ms: int = DEFAULT_WAIT_MS) -> Iterator
             except PlaywrightError:
                 pass  # reported as unrendered charts rather than a harness crash
             # Two frames, so what vega drew is laid out before anyone measures it.
-            page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+            page.evaluate(
+                "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+            )
             yield ReportPage(page, recorder)
         finally:
             context.close()
@@ -318,7 +329,8 @@ class _RemoteRefFinder(HTMLParser):
             if name == "style":
                 self._css(value, f"<{tag} style>")
             elif name in _URL_ATTRS and not (self.allow_links and tag == "a" and name == "href"):
-                urls = [v.strip().split(" ")[0] for v in value.split(",")] if "srcset" in name else [value]
+                urls = ([v.strip().split(" ")[0] for v in value.split(",")]
+                        if "srcset" in name else [value])
                 self.found.extend(f"<{tag} {name}>: {u[:120]}" for u in urls if _REMOTE.match(u))
             elif tag == "meta" and name == "content" and "url=" in value.lower():
                 self.found.append(f"<meta content>: {value[:120]}")

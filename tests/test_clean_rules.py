@@ -24,7 +24,8 @@ def test_site_chrome():
 
 def test_photo_credits_and_their_captions():
     assert removed(IZVESTIA, "photo-credit") == [
-        "Photo: TASS/Zuma", "Photo: IZVESTIA/Anna Selina", "Photo: Global Look Press/Madeleine Kelly",
+        "Photo: TASS/Zuma", "Photo: IZVESTIA/Anna Selina",
+        "Photo: Global Look Press/Madeleine Kelly",
         "Photo: IZVESTIA/Anna Selina", "Photo: REUTERS/Jonathan Ernst", "Photo: RIA Novosti"]
     # The English caption above a credit would otherwise count as one more Trump mention.
     assert removed(IZVESTIA, "caption") == ["US President Donald Trump"]
@@ -85,7 +86,8 @@ def test_clean_article_is_untouched_apart_from_whitespace():
 
 
 def test_unicode_and_whitespace_normalisation():
-    text = "Kremlin\u00a0spokesman  Dmitry\tPeskov\u200b said\r\nthe talks — e\u0301tait — stalled.  "
+    text = ("Kremlin\u00a0spokesman  Dmitry\tPeskov\u200b said\r\n"
+            "the talks — e\u0301tait — stalled.  ")
     assert normalise(text) == "Kremlin spokesman Dmitry Peskov said\nthe talks — était — stalled."
 
 
@@ -140,7 +142,8 @@ def test_copyright_owner_is_the_name():
 
 
 def test_japanese_article_is_one_script():
-    text = "首相、交渉再開の意向を表明\n東京で開かれた会議で、首相は交渉の再開を表明した。\nPhoto caption in English"
+    text = ("首相、交渉再開の意向を表明\n東京で開かれた会議で、首相は交渉の再開を表明した。\n"
+            "Photo caption in English")
     cleaned = clean_text(text)
     assert cleaned.aside == ["Photo caption in English"]
     assert "東京" in cleaned.text

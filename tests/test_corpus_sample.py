@@ -35,7 +35,8 @@ def test_outlets_titles_and_dates_with_their_source(sample_articles):
     assert izvestia["published_source"] == "text"
     assert izvestia["published_evidence"] == "November 13"
     moldova = by_file(df, "003")
-    assert moldova["title"] == "Russia reaffirms readiness to resume Ukraine negotiations in Istanbul"
+    assert moldova["title"] == (
+        "Russia reaffirms readiness to resume Ukraine negotiations in Istanbul")
     assert moldova["title_source"] == "first-line"
     assert moldova["published"] == pd.Timestamp("2025-11-12")  # "on Wednesday, November 12"
     assert moldova["published_source"] == "text"

@@ -76,7 +76,9 @@ alt.Chart(articles).mark_point().encode(x="words:Q", y="outlet:N", tooltip=["tit
 def _notebook(cells: list) -> nbformat.NotebookNode:
     return new_notebook(
         cells=cells,
-        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+        metadata={
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}
+        },
     )
 
 
@@ -99,7 +101,8 @@ def hostile_report(tmp_path_factory) -> Path:
     nb = _notebook(
         [
             new_markdown_cell(
-                f"# Bridge coverage\n\nA headline pasted from the corpus: {HOSTILE_TITLE} {HOSTILE_BODY}"
+                "# Bridge coverage\n\n"
+                f"A headline pasted from the corpus: {HOSTILE_TITLE} {HOSTILE_BODY}"
             ),
             new_code_cell(SETUP + "articles"),
             new_code_cell(BAR_CHART),
@@ -108,12 +111,15 @@ def hostile_report(tmp_path_factory) -> Path:
                 'print(f"Top headline: {TITLE}\\n{BODY}")\n'
                 'display(Markdown(f"**Headline:** {TITLE} {BODY}"))'
             ),
-            new_code_cell('articles.style.highlight_max(subset=["words"])'),  # Styler does not escape
+            # Styler does not escape
+            new_code_cell('articles.style.highlight_max(subset=["words"])'),
             new_code_cell(HTML_RENDERER_CHART),
         ]
     )
     executed = _execute(nb, directory, "hostile")
-    return export_html(executed, directory / "hostile.html", title="Bridge <coverage>", footer=FOOTER)
+    return export_html(
+        executed, directory / "hostile.html", title="Bridge <coverage>", footer=FOOTER
+    )
 
 
 @pytest.fixture(scope="module")
@@ -163,14 +169,17 @@ def test_hostile_report_renders_offline_and_inert(chromium, hostile_report):
         table = page.page.locator("table.dataframe").first.inner_text()
         assert HOSTILE_TITLE in table and HOSTILE_BODY in table
         styler = page.page.locator("table[id^='T_']").first.inner_text()
-        assert HOSTILE_TITLE in styler and HOSTILE_BODY in styler  # Styler's raw HTML, shown as text
+        # Styler's raw HTML, shown as text
+        assert HOSTILE_TITLE in styler and HOSTILE_BODY in styler
         stream = page.page.locator("[data-mime-type='text/plain'] pre").first.inner_text()
         assert HOSTILE_TITLE in stream and HOSTILE_BODY in stream
         markdown = page.page.locator(".jp-MarkdownCell").first.inner_text()
         assert HOSTILE_TITLE in markdown and HOSTILE_BODY in markdown
         for output in page.page.locator("[data-mime-type='text/markdown']").all_inner_texts():
             assert HOSTILE_BODY in output  # display(Markdown(...)) output
-        text_marks = page.page.locator(".wb-chart").nth(1).locator("g.role-mark text").all_text_contents()
+        text_marks = (
+            page.page.locator(".wb-chart").nth(1).locator("g.role-mark text").all_text_contents()
+        )
         assert HOSTILE_TITLE in text_marks
 
         # The tooltip shows the hostile values as text, not markup.
@@ -271,15 +280,23 @@ def test_broken_and_remote_charts_show_an_error(chromium, tmp_path):
     charts = [
         {"$schema": schema, "mark": "nonsense", "data": values},
         {"$schema": schema, "mark": "point", "data": {"url": "https://example.invalid/d.json"}},
-        {"$schema": schema, "mark": "point", "data": values, "encoding": {"x": {"field": "a", "type": "quantitative"}}},
+        {
+            "$schema": schema,
+            "mark": "point",
+            "data": values,
+            "encoding": {"x": {"field": "a", "type": "quantitative"}},
+        },
     ]
     outputs = [
-        nbformat.v4.new_output("display_data", data={"application/vnd.vegalite.v6+json": c, "text/plain": "chart"})
+        nbformat.v4.new_output(
+            "display_data", data={"application/vnd.vegalite.v6+json": c, "text/plain": "chart"}
+        )
         for c in charts
     ]
     nb = _notebook([new_code_cell("charts()", outputs=outputs)])
     path = export_html(nb, tmp_path / "broken.html")
-    assert len(_chart_specs(path.read_text(encoding="utf-8"))) == 2  # the remote one is not embedded
+    # the remote one is not embedded
+    assert len(_chart_specs(path.read_text(encoding="utf-8"))) == 2
     with report_page(path) as page:
         rep = page.report()
         assert rep.charts == 3 and rep.marks_per_chart[2] > 0
@@ -312,7 +329,9 @@ def test_require_chromium_policy(monkeypatch, ci):
 def test_page_without_charts_carries_no_vega(tmp_path):
     stream = nbformat.v4.new_output("stream", name="stdout", text=f"{HOSTILE_TITLE}\n")
     nb = _notebook([new_markdown_cell("# Notes"), new_code_cell("print(TITLE)", outputs=[stream])])
-    html = export_html(nb, tmp_path / "plain.html", footer={"run": "2024-05-01"}).read_text(encoding="utf-8")
+    html = export_html(nb, tmp_path / "plain.html", footer={"run": "2024-05-01"}).read_text(
+        encoding="utf-8"
+    )
     assert "vegaEmbed" not in html and "'unsafe-eval'" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;" in html and "print(TITLE)" not in html  # no code
     assert remote_references(html) == []
@@ -332,9 +351,11 @@ def test_sanitizer_keeps_pandas_tables_and_neutralises_markup():
             "<div><style scoped>.dataframe tbody tr th { vertical-align: top; }"
             " body { display: none } td { color: red; background-image: url(https://x/t.png) }"
             " @import url(https://x/a.css);</style>"
-            '<table class="dataframe"><thead><tr style="text-align: right;"><th>title</th></tr></thead>'
+            '<table class="dataframe"><thead><tr style="text-align: right;">'
+            "<th>title</th></tr></thead>"
             f"<tbody><tr><td>&lt;b&gt;ok&lt;/b&gt;</td><td>{HOSTILE_TITLE}{HOSTILE_BODY}</td></tr></tbody></table>"
-            '<a href="javascript:alert(1)">x</a><p class="wb-errors" style="position:fixed">spoof</p>'
+            '<a href="javascript:alert(1)">x</a>'
+            '<p class="wb-errors" style="position:fixed">spoof</p>'
             '<span style="cursor: url(https://x/c.cur), auto">c</span></div>'
         )
     )
@@ -349,8 +370,12 @@ def test_sanitizer_keeps_pandas_tables_and_neutralises_markup():
 
 
 def test_remote_reference_check():
-    assert remote_references('<svg xmlns="http://www.w3.org/2000/svg"><a href="#x">y</a></svg>') == []
-    assert remote_references('<img src="data:image/png;base64,AA=="><script>"https://a.b"</script>') == []
+    assert remote_references(
+        '<svg xmlns="http://www.w3.org/2000/svg"><a href="#x">y</a></svg>'
+    ) == []
+    assert remote_references(
+        '<img src="data:image/png;base64,AA=="><script>"https://a.b"</script>'
+    ) == []
     found = remote_references(
         '<img src="https://t.example/p.gif"><link href="//cdn.example/x.css">'
         '<div style="background:url(http://x/y)"></div><style>@import "https://x/z.css";</style>'
@@ -393,5 +418,7 @@ def _rows(spec: dict) -> list[dict]:
     rows = []
     for dataset in spec.get("datasets", {}).values():
         rows.extend(dataset)
-    rows.extend(spec.get("data", {}).get("values", []) if isinstance(spec.get("data"), dict) else [])
+    rows.extend(
+        spec.get("data", {}).get("values", []) if isinstance(spec.get("data"), dict) else []
+    )
     return rows

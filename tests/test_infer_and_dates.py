@@ -36,7 +36,8 @@ def test_future_dates_are_not_publication_dates():
 
 
 @pytest.mark.parametrize("phrase, anchor, expected, precision", [
-    ("last took place in the Turkish city on July 23.", date(2025, 11, 13), date(2025, 7, 23), "day"),
+    ("last took place in the Turkish city on July 23.", date(2025, 11, 13), date(2025, 7, 23),
+     "day"),
     ("took place on May 16, 2025 and ended", None, date(2025, 5, 16), "day"),
     ("was reiterated on Wednesday, November 12, by", None, date(2025, 11, 12), "day"),
     ("a meeting with Putin in August, but", date(2025, 11, 13), date(2025, 8, 1), "month"),
