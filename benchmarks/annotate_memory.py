@@ -44,7 +44,6 @@ from typing import Any
 
 import _common as c
 
-
 # --- children ----------------------------------------------------------------------------------
 
 def child(p: dict[str, Any]) -> None:

@@ -6,13 +6,14 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from conftest import sample_text
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.mentions import doc_mentions
 from workbench.annotate.models import FALLBACK_LABEL, choose_model
 from workbench.annotate.run import annotate
 from workbench.cli import main
 from workbench.corpus.load import load_corpus
+
+from conftest import sample_text
 
 
 def test_model_not_installed_is_a_clear_error(sample_articles, tmp_path, capsys):

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from conftest import sample_text
 from workbench.corpus.clean import clean_text, count_words, normalise
+
+from conftest import sample_text
 
 IZVESTIA = sample_text("002")
 MOLDOVA = sample_text("003")

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import SHARED
 
 from workbench.annotate import distributed
 from workbench.annotate.run import annotate
+
+from conftest import SHARED
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 DASK = str(Path(sys.executable).with_name("dask"))

@@ -7,11 +7,12 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from conftest import sample_text
 from workbench.corpus.clean import clean_text
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import infer_outlet, infer_title, url_date
 from workbench.dates import find_dates, infer_published
+
+from conftest import sample_text
 
 TODAY = date(2026, 11, 22)
 

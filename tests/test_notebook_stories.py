@@ -3,9 +3,10 @@ on NewsWCL50's real coverage of one event by five outlets."""
 
 from __future__ import annotations
 
-import nbrun
 import pandas as pd
 import pytest
+
+import nbrun
 from conftest import SAMPLE, SHARED
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]

@@ -10,9 +10,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import sample_text
 from workbench.cli import main
 from workbench.corpus.load import CorpusError, load_corpus, problems
+
+from conftest import sample_text
 
 GOOD = sample_text("003")  # Moldova 1's article, a real good file
 RUSSIAN = ("Украина официально прекратила контакты с Москвой по урегулированию конфликта, "

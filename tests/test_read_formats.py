@@ -10,8 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import sample_text
 from workbench.corpus.load import load_corpus
+
+from conftest import sample_text
 
 BODY = sample_text("004").split("\n", 1)[1]  # the wire story, without its headline line
 TITLE = "The Kremlin confirms that negotiations with Kyiv are stalled"

@@ -8,14 +8,15 @@ import shutil
 
 import nbformat
 import pytest
-from nbrun import NOTEBOOK_NAMES
 
-from browser import open_report, remote_references, report_page, require_chromium
-from conftest import SAMPLE, sample_text
 from workbench.cli import main
 from workbench.report import run as report_run
 from workbench.report.errors import ReportError
 from workbench.report.run import render_reports
+
+from browser import open_report, remote_references, report_page, require_chromium
+from conftest import SAMPLE, sample_text
+from nbrun import NOTEBOOK_NAMES
 
 pytestmark = [pytest.mark.model, pytest.mark.slow]
 

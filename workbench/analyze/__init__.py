@@ -9,21 +9,44 @@ Grouped outputs name the grouping column ``group`` (the ``by`` column's name is 
 ``df.attrs["by"]``); what a step left out is described in ``df.attrs["notes"]``.
 """
 
-from .adequacy import (check_cooccurrence, check_cooccurrence_groups, check_events,
-                       check_frequency, check_keyness, check_timeline, check_variants,
-                       check_voices, thin_groups)
+from .adequacy import (
+                       check_cooccurrence,
+                       check_cooccurrence_groups,
+                       check_events,
+                       check_frequency,
+                       check_keyness,
+                       check_timeline,
+                       check_variants,
+                       check_voices,
+                       thin_groups,
+)
 from .cooccurrence import cooccurrence
 from .frequency import OTHER, entity_frequency, entity_ids, top_entities
 from .keyness import entity_counts, keyness, top_keyness, word_counts
 from .kwic import kwic, sample_across
 from .periods import common_period, group_ranges, period_warning, shared_range
-from .slices import (check_keyness_by_period, entity_counts_by_period, keyness_by_period,
-                     timing_terms, word_counts_by_period)
-from .select import (UNKNOWN, group_column, notes, restrict, select_articles)
+from .select import UNKNOWN, group_column, notes, restrict, select_articles
+from .slices import (
+                       check_keyness_by_period,
+                       entity_counts_by_period,
+                       keyness_by_period,
+                       timing_terms,
+                       word_counts_by_period,
+)
 from .stories import StoryOptions, bcubed, group_stories, story_summary
 from .story_coverage import blindspots, pick_story, stories_articles, story_coverage
-from .timeline import (articles_over_time, dated_events, events_by_date, mentions_over_time,
-                       event_window, most_cited, periods, resolve_freq, split_events, when)
+from .timeline import (
+                       articles_over_time,
+                       dated_events,
+                       event_window,
+                       events_by_date,
+                       mentions_over_time,
+                       most_cited,
+                       periods,
+                       resolve_freq,
+                       split_events,
+                       when,
+)
 from .tokens import count_terms, stop_words, terms, tokens
 from .variants import variant_shares
 from .voices import quotes_table, voices

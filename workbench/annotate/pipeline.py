@@ -27,8 +27,13 @@ import numpy as np
 
 from workbench.annotate.errors import AnnotateError
 from workbench.annotate.kb import KnowledgeBase, load_kb
-from workbench.annotate.models import (FALLBACK, FALLBACK_LABEL, ModelChoice, choose_model,
-                                      package_meta)
+from workbench.annotate.models import (
+    FALLBACK,
+    FALLBACK_LABEL,
+    ModelChoice,
+    choose_model,
+    package_meta,
+)
 
 RULES_VERSION = "7"
 """Part of :func:`rules_fingerprint`; bumping it still redoes cached annotations, but editing a

@@ -8,8 +8,15 @@ import pandas as pd
 
 from ..analyze.frequency import OTHER, top_entities
 from . import theme
-from ._prep import (MAX_GROUPS, by_title, facet_columns, faded, largest_groups,
-                    legend_selection, truncate)
+from ._prep import (
+    MAX_GROUPS,
+    by_title,
+    facet_columns,
+    faded,
+    largest_groups,
+    legend_selection,
+    truncate,
+)
 
 
 def entity_bar(freq: pd.DataFrame, *, top_n: int = 20, title: str | None = None) -> alt.Chart:

@@ -8,8 +8,8 @@ import pandas as pd
 from ..analyze.keyness import top_keyness
 from ..analyze.periods import group_noun
 from . import theme
-from .colors import group_colors
 from ._prep import MAX_GROUPS, by_title, facet_columns, largest_groups, truncate
+from .colors import group_colors
 
 SIDE_LABELS = {"group": "favoured by this group", "rest": "favoured by the rest"}
 

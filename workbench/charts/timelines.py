@@ -11,8 +11,8 @@ import pandas as pd
 
 from ..analyze.timeline import FREQS, event_window, events_by_date, split_events, when
 from . import theme
-from .colors import group_scale
 from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
+from .colors import group_scale
 
 PERIOD_NAMES = {"D": "day", "W": "week", "M": "month"}
 # Calendar ticks per period, so a two-day corpus is not labelled in hours.

@@ -6,8 +6,16 @@ import altair as alt
 import pandas as pd
 
 from ..analyze.frequency import OTHER
-from ._prep import (MAX_GROUPS, by_title, faded, largest_groups, legend_selection, lump,
-                    order_with_other_last, truncate)
+from ._prep import (
+    MAX_GROUPS,
+    by_title,
+    faded,
+    largest_groups,
+    legend_selection,
+    lump,
+    order_with_other_last,
+    truncate,
+)
 
 
 def voices_bars(v: pd.DataFrame, *, top_n: int = 8, max_groups: int | None = MAX_GROUPS,

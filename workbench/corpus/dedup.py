@@ -12,9 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Sequence
-
 from collections import OrderedDict
+from collections.abc import Sequence
 
 import numpy as np
 from pandas.util import hash_array

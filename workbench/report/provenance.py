@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,7 @@ def provenance(corpus: Path, ann: Any, parameters: dict[str, Any]) -> dict[str, 
     """The manifest's shared part."""
     info = ann.pipeline
     return {
-        "generated": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "corpus": {"path": str(corpus), "fingerprint": corpus_fingerprint(ann.articles),
                    "articles": int(len(ann.articles))},
         "pipeline": {"label": info.label, "name": info.name, "version": info.version,
