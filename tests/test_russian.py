@@ -347,3 +347,10 @@ def test_ukrainian_spans_lose_titles_and_split_at_verbs(kb, index):
             ("PERSON", "Yulia Svyrydenko"), ("PERSON", "Ursula von der Leyen"),
             ("ORG", "European Union")} <= got
     assert not {("PERSON", "Міністр"), ("PLACE", "Вночі російські")} & got
+
+
+def test_plural_aliases_match_inflected(kb, index):
+    # tgcontest (ФедералПресс, 17 May)
+    text = ("Речь идет о четырех телекоммуникационных компаниях КНР, работающих на территории "
+            "Соединенных Штатов.")
+    assert {("КНР", "Q148"), ("Соединенных Штатов", "Q30")} <= found(mentions(text, kb, index))

@@ -48,10 +48,14 @@ def word_keys(word: str, language: str) -> frozenset[str]:
     if not any(c.isalpha() for c in word) or word.isascii():
         return frozenset(keys)
     for parse in analyzer(language).parse(word)[:6]:
-        nominative = _nominative(parse)
-        if nominative:
-            keys.add(fold(nominative))
-        elif parse.tag.gender != "femn":
+        grammemes = parse.tag.grammemes
+        if "femn" in grammemes or "neut" in grammemes or "plur" in grammemes:
+            # The normal form would be masculine or singular ("Зеленской" → "зеленский",
+            # "Штатов" → "штат"): inflect to the nominative instead
+            nominative = _nominative(parse)
+            if nominative:
+                keys.add(fold(nominative))
+        else:  # masculine singular: the normal form is the nominative
             keys.add(fold(parse.normal_form))
     return frozenset(keys)
 
