@@ -354,3 +354,10 @@ def test_plural_aliases_match_inflected(kb, index):
     text = ("Речь идет о четырех телекоммуникационных компаниях КНР, работающих на территории "
             "Соединенных Штатов.")
     assert {("КНР", "Q148"), ("Соединенных Штатов", "Q30")} <= found(mentions(text, kb, index))
+
+
+def test_initials_before_a_known_surname(kb, index):
+    # tgcontest e2ef1c183773f8ae
+    text = ("Ветераны получат более 2 тысяч персональных поздравлений от Президента Российской "
+            "Федерации В.В. Путина с 75-летием Победы.")
+    assert ("Путина", "Q7747") in found(mentions(text, kb, index))

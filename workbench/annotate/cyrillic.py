@@ -19,6 +19,7 @@ says so (:func:`pipeline_notes`).
 from __future__ import annotations
 
 import functools
+import re
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -44,6 +45,7 @@ _EDGE_PUNCT = "«»\"'“”„()[]—–-.,:;!?"
 GENERIC = frozenset({"сми", "зми", "вуз", "covid-19", "covid", "коронавирус", "ии", "ит", "it",
                      "интернет", "інтернет", "мкс", "ооо", "оао", "зао", "пао", "тов"})
 """Capitalised words the model takes for organisations that name no one."""
+_INITIALS = re.compile(r"[^\W\d_]|\.|(?:[^\W\d_]\.)+")  # "В", ".", "В.В."
 _QUOTES = frozenset("«»\"“”„")
 
 
@@ -184,8 +186,9 @@ def piece_mentions(text: str, language: str, kb: KnowledgeBase, index: LemmaInde
     for m in index.find(words, language):
         spans.append((m.start, m.end, "kb", m))
     for lo, hi, label in ner_spans(text, tokens):
-        while lo < hi and words[lo] in _EDGE_PUNCT:
-            lo += 1
+        while lo < hi and (words[lo] in _EDGE_PUNCT or (label == "PER" and hi - lo > 1 and
+                                                         _INITIALS.fullmatch(words[lo]))):
+            lo += 1  # "В.В. Путина" is Putin: initials never make another person
         while hi > lo and words[hi - 1] in _EDGE_PUNCT:
             hi -= 1
         for a, b in _name_pieces(words, lo, hi, label, language):
