@@ -361,3 +361,19 @@ def test_initials_before_a_known_surname(kb, index):
     text = ("Ветераны получат более 2 тысяч персональных поздравлений от Президента Российской "
             "Федерации В.В. Путина с 75-летием Победы.")
     assert ("Путина", "Q7747") in found(mentions(text, kb, index))
+
+
+def test_speakers_follow_the_articles_linking(kb):
+    from workbench.annotate.cyrillic import annotate_cyrillic_jobs
+    from workbench.annotate.extract import Job
+
+    # tgcontest (Кудрин on social spending), shortened
+    text = ("Глава Счетной палаты Алексей Кудрин заявил, что бюджет выдержит расходы.\n"
+            "Об этом в воскресенье, 24 мая, заявил Кудрин.\n"
+            "По словам Кудрина, выплаты на детей давно уже не помощь.")
+    result = next(annotate_cyrillic_jobs(kb, [Job("k", text, None, "ru")]))
+    assert result.status == "ok"
+    quotes = result.rows["quotes"]
+    assert {q["speaker_id"] for q in quotes} == {"local:aleksey-kudrin"}
+    assert not any(q["quote"].startswith("Об этом") for q in quotes)
+    assert all("_mention" not in q for q in quotes)

@@ -155,6 +155,10 @@ def _annotate(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
                 sent_offset += len(starts)
             unify_local_names(result.rows["mentions"], language)
             _link_surnames(result.rows["mentions"])
+            for quote in result.rows["quotes"]:  # the speaker as finally linked
+                speaker = quote.pop("_mention")
+                quote["speaker_id"] = speaker["entity_id"]
+                quote["speaker_affiliation"] = speaker["affiliation"]
         except Exception as exc:  # noqa: BLE001 — one article's failure must not stop a corpus
             result.status = "error"
             result.message = f"{language} annotation failed: {type(exc).__name__}: {exc}"

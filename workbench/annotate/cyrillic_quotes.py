@@ -40,6 +40,7 @@ SPEECH_VERBS = frozenset("""
 """.split())
 _PRONOUNS = frozenset({"он", "она", "він", "вона"})
 _SPEAKER_TYPES = ("PERSON", "ORG")
+_ABOUT = re.compile(r"\s*(?:об этом|о том|о чем|про це|про те|як|как|такие|такі)\b", re.I)
 _OPEN_CLOSE = {"«": "»", "„": "“", '"': '"', "“": "”"}
 _WORD = re.compile(r"[\w'’ʼ-]+")
 _DASH = "—–-"
@@ -161,7 +162,8 @@ def _indirect(text: str, language: str, speakers: list[dict], starts: list[int])
                 break
             tail = re.match(r"\s+(.{2,80})$", rest)
             lead = sent[:w.start()].rstrip()
-            if tail and lead.endswith(",") and len(lead) > 20:
+            # "Об этом в воскресенье, 24 мая, заявил X" credits the sentence before: no quote
+            if tail and lead.endswith(",") and len(lead) > 20 and not _ABOUT.match(lead):
                 speaker = _speaker_after(text, s + w.end(), speakers, starts)
                 if speaker and speaker["end"] <= end + 1:
                     yield s + len(sent) - len(sent.lstrip()), s + len(lead) - 1, speaker, verb
@@ -195,7 +197,8 @@ def _quote_row(text: str, qs: int, qe: int, speaker: dict, verb: str, kind: str,
     return {"sent_index": bisect_right(starts, min(qs, speaker["start"])) - 1, "start": qs,
             "end": qe, "speaker": speaker["text"], "speaker_id": speaker["entity_id"],
             "speaker_affiliation": speaker.get("affiliation"),
-            "quote": " ".join(text[qs:qe].split()), "verb": verb, "kind": kind}
+            "quote": " ".join(text[qs:qe].split()), "verb": verb, "kind": kind,
+            "_mention": speaker}  # the speaker's mention row: relinked with it (cyrillic.py)
 
 
 # ── dates ────────────────────────────────────────────────────────────────────
