@@ -26,7 +26,7 @@ GOOD = ("Moldova's president said on Wednesday, November 12, that talks with the
 MAX_RSS_MB = 450
 
 _CHILD = textwrap.dedent("""
-    import json, resource, sys
+    import json, sys
     from workbench.corpus.load import load_corpus, problems
     from workbench.read.files import CorpusError
     try:
@@ -34,7 +34,11 @@ _CHILD = textwrap.dedent("""
         out = {"n": len(df), "problems": problems(df), "columns": list(df.columns)}
     except CorpusError as exc:
         out = {"n": 0, "problems": [str(exc), *exc.problems], "columns": []}
-    out["rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    # VmHWM, not getrusage's ru_maxrss: Linux carries ru_maxrss over from the forking parent
+    # (the test runner, often past 1 GB); VmHWM belongs to this process's own memory.
+    with open("/proc/self/status") as fh:
+        hwm = next(line for line in fh if line.startswith("VmHWM:"))
+    out["rss_mb"] = int(hwm.split()[1]) / 1024
     print(json.dumps(out))
 """)
 

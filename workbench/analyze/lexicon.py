@@ -24,7 +24,6 @@ matches inside the frame's ``exclude`` phrases do not count ("war" in "World War
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -32,7 +31,7 @@ from typing import Any
 
 import pandas as pd
 
-from .lexicon_file import Lexicon, load_lexicon
+from .lexicon_file import Lexicon, load_lexicon, tokenizer
 from .select import add_note, group_column
 from .timeline import periods, resolve_freq
 
@@ -42,14 +41,6 @@ MATCH_COLUMNS = ["article_id", "frame", "term", "start", "end", "text", "where",
 # Same-length folds (offsets stay valid): curly apostrophes and typographic hyphens as ASCII.
 _FOLD = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-",
                        "\u2011": "-"})
-
-
-@functools.cache
-def tokenizer() -> Any:
-    """spaCy's blank English pipeline (tokenizer only), built once per process."""
-    import spacy
-
-    return spacy.blank("en")
 
 
 class _Compiled:

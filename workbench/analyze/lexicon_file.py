@@ -10,6 +10,7 @@ spaCy is imported only to check token patterns (a file with phrases only never i
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -222,11 +223,17 @@ def _spacy_problem(tokens: list[dict]) -> str | None:
     """spaCy's own verdict on a token pattern (its JSON-schema validation), or None."""
     from spacy.matcher import Matcher
 
-    from .lexicon import tokenizer
-
     matcher = Matcher(tokenizer().vocab, validate=True)
     try:
         matcher.add("check", [tokens])
     except (ValueError, TypeError, KeyError) as exc:
         return " ".join(str(exc).split())[:300]
     return None
+
+
+@functools.cache
+def tokenizer() -> Any:
+    """spaCy's blank English pipeline (tokenizer only), built once per process."""
+    import spacy
+
+    return spacy.blank("en")

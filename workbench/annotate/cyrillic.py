@@ -34,7 +34,7 @@ from workbench.annotate.cyrillic_kb import (
     transliterate,
     word_keys,
 )
-from workbench.annotate.extract import Job, Result, chunks
+from workbench.annotate.jobs import Job, Result, chunks
 from workbench.annotate.kb import KnowledgeBase
 from workbench.annotate.mentions import _link_surnames, local_id
 

@@ -1,62 +1,22 @@
-"""One article in, its mention, quote and date rows out — what every worker process runs."""
+"""One article in, its mention, quote and date rows out — what every worker process runs.
+
+(``Job``, ``Result`` and ``chunks`` live in :mod:`workbench.annotate.jobs`, shared with the
+Russian/Ukrainian path; importable from here as before.)
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from workbench.annotate.jobs import MAX_CHUNK_CHARS, Job, Result, chunks
 from workbench.annotate.kb import KnowledgeBase
 from workbench.annotate.mentions import doc_mentions, sentence_starts
 from workbench.dates import as_datetime, find_dates
 
-MAX_CHUNK_CHARS = 100_000
-"""Longer articles are annotated in chunks cut at paragraph breaks (spaCy's parser needs memory
-in proportion to text length, and refuses texts over ``nlp.max_length``)."""
-
-
-@dataclass
-class Job:
-    """An article to annotate: its cache key, text and publication date (the date anchor)."""
-
-    key: str
-    text: str
-    published: date | None
-    language: str | None = None  # ru/uk go to annotate/cyrillic.py, the rest to spaCy
-
-
-@dataclass
-class Result:
-    """The rows for one article, without ``article_id`` (the cache is keyed by content)."""
-
-    key: str
-    status: str = "ok"  # ok | empty | error
-    message: str | None = None
-    n_chunks: int = 0
-    rows: dict[str, list[dict[str, Any]]] = field(
-        default_factory=lambda: {"mentions": [], "quotes": [], "dates": []})
-
-
-def chunks(text: str, limit: int = MAX_CHUNK_CHARS) -> list[tuple[int, str]]:
-    """``(offset, piece)`` pieces of at most ``limit`` characters, cut at paragraph breaks,
-    else line breaks, else spaces."""
-    if len(text) <= limit:
-        return [(0, text)]
-    out: list[tuple[int, str]] = []
-    start = 0
-    while start < len(text):
-        end = min(start + limit, len(text))
-        if end < len(text):
-            for sep in ("\n\n", "\n", ". ", " "):
-                cut = text.rfind(sep, start + limit // 2, end)
-                if cut > start:
-                    end = cut + len(sep)
-                    break
-        out.append((start, text[start:end]))
-        start = end
-    return out
-
+__all__ = ["MAX_CHUNK_CHARS", "Job", "Result", "annotate_jobs", "chunks", "doc_dates"]
 
 def annotate_jobs(nlp: Any, kb: KnowledgeBase, jobs: Iterable[Job], batch_size: int = 16
                   ) -> Iterator[Result]:

@@ -296,7 +296,8 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
         data = path.read_bytes()
         kb = _parse(data, path)
         if extra:
-            kb.fingerprint = hashlib.sha256(data + merge_language_aliases(kb, extra)).hexdigest()
+            kb.fingerprint = hashlib.sha256(
+                data + merge_language_aliases(kb, extra, Alias)).hexdigest()
         _CACHE[cache_key] = kb
     return _CACHE[cache_key]
 

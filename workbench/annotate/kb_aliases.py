@@ -15,14 +15,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import Any
 
 import yaml
 
 from workbench.errors import KBError
-
-if TYPE_CHECKING:
-    from workbench.annotate.kb import KnowledgeBase
 
 _LANG_RE = re.compile(r"[a-z]{2}")
 _VARIANT_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -39,23 +36,24 @@ def stamps(files: list[Path]) -> list[tuple[str, int, int]]:
     return [(f.name, f.stat().st_mtime_ns, f.stat().st_size) for f in files]
 
 
-def merge_language_aliases(kb: KnowledgeBase, files: list[Path]) -> bytes:
-    """Add the aliases of ``files`` to ``kb`` (validated: a problem raises ``KBError`` naming
-    the file and line); returns the files' bytes, for the knowledge base's fingerprint."""
+def merge_language_aliases(kb: Any, files: list[Path], alias_type: type) -> bytes:
+    """Add the aliases of ``files`` to ``kb`` (a ``kb.KnowledgeBase``) as ``alias_type``
+    (``kb.Alias``; both passed in, so this module never imports kb.py, which imports it),
+    validated: a problem raises ``KBError`` naming the file and line. Returns the files'
+    bytes, for the knowledge base's fingerprint."""
     data = b""
     for path in files:
         raw = path.read_bytes()
         data += path.name.encode() + b"\x1f" + raw
-        for entity_id, language, alias, line in _read(path, raw):
+        for entity_id, language, alias, line in _read(path, raw, alias_type):
             problem = kb.add_language_alias(entity_id, language, alias)
             if problem:
                 raise KBError(f"{path}, line {line}: {problem}")
     return data
 
 
-def _read(path: Path, raw: bytes):
+def _read(path: Path, raw: bytes, Alias: type):  # noqa: N803 - the class, as kb.py names it
     """``(entity id, language, Alias, line)`` for every alias of one file."""
-    from workbench.annotate.kb import Alias
 
     try:
         loader = _LOADER(raw.decode("utf-8"))
