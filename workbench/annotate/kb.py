@@ -279,10 +279,8 @@ _CACHE: dict[tuple, KnowledgeBase] = {}
 
 
 def load_kb(path: str | Path | None = None) -> KnowledgeBase:
-    """Load and validate a knowledge-base file (default: :func:`default_kb_path`).
-
-    Parsed files are cached by (path, modification time, size), so repeated calls are free
-    and an edited file is re-read."""
+    """Load and validate a knowledge-base file (default: :func:`default_kb_path`); cached by
+    (path, modification time, size), so repeated calls are free and an edited file re-read."""
     path = Path(path).expanduser() if path is not None else default_kb_path()
     try:
         stat = path.stat()
