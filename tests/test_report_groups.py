@@ -59,7 +59,9 @@ def test_group_reports_render_with_no_vega_warning_and_no_cut_legend(group_repor
     colours: dict[str, set[str]] = {}
     for run in group_reports.runs:
         report, messages, legends, texts = _open(group_reports.out / run.html)
-        assert report.charts >= 3 and report.rendered == report.charts, run.name
+        # Stories of 22 articles: the side-by-side charts need a story two groups covered.
+        minimum = 1 if run.name == "stories" else 3
+        assert report.charts >= minimum and report.rendered == report.charts, run.name
         assert report.console_errors == [], (run.name, report.console_errors)
         warnings = [m for m in messages if "WARN" in m or m.startswith("warning")]
         assert warnings == [], (run.name, warnings)
