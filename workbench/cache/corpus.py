@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
+from workbench.cache.paths import write_entry
 
 # Globs under the package: every module the loader's result depends on (dates.py and its
 # date_*.py helpers infer publication dates from the text).
@@ -58,21 +57,12 @@ def read_cached(cache_dir: Path, key: str) -> pd.DataFrame | None:
 
 def write_cached(cache_dir: Path, key: str, articles: pd.DataFrame) -> None:
     """Store an articles table atomically (best effort: a read-only cache is not an error)."""
-    parent = cache_dir / "corpora"
-    tmp = None
-    try:
-        sweep_stale(parent)
-        tmp = new_tmp_dir(parent, key)
-        articles.to_parquet(tmp / "articles.parquet", index=False)
+    def fill(folder: Path) -> None:
+        articles.to_parquet(folder / "articles.parquet", index=False)
         attrs = {k: v for k, v in articles.attrs.items() if k in ("problems", "skipped")}
-        (tmp / "attrs.json").write_text(json.dumps(attrs), encoding="utf-8")
-        publish(tmp, parent / key)
-        tmp = None
-    except OSError:
-        pass  # another process cached the same load first, or the cache is read-only
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+        (folder / "attrs.json").write_text(json.dumps(attrs), encoding="utf-8")
+
+    write_entry(cache_dir / "corpora", key, fill)
 
 
 _FINGERPRINT: str | None = None

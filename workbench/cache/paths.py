@@ -6,6 +6,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 ENV_VAR = "WORKBENCH_CACHE_DIR"
@@ -50,3 +51,23 @@ def sweep_stale(parent: Path, max_age_s: float = 3600) -> None:
                 shutil.rmtree(p, ignore_errors=True) if p.is_dir() else p.unlink()
         except OSError:
             pass
+
+
+def write_entry(parent: Path, key: str, fill: Callable[[Path], None]) -> bool:
+    """Write the cache entry ``parent/key`` atomically, best effort: ``fill`` writes its files
+    into a fresh work folder, which then takes the final name. False when it could not be
+    written (another process cached the same entry first, or the cache is read-only)."""
+    tmp = None
+    try:
+        sweep_stale(parent)
+        tmp = new_tmp_dir(parent, key)
+        fill(tmp)
+        publish(tmp, parent / key)
+        tmp = None
+        return True
+    except OSError:
+        return False
+    finally:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+

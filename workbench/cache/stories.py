@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from workbench.cache.paths import new_tmp_dir, publish, sweep_stale
+from workbench.cache.paths import write_entry
 
 
 def stories_key(articles: pd.DataFrame, mentions: pd.DataFrame, options: dict[str, Any]) -> str:
@@ -46,16 +45,5 @@ def read_stories(cache_dir: Path, key: str) -> pd.DataFrame | None:
 
 def write_stories(cache_dir: Path, key: str, stories: pd.DataFrame) -> None:
     """Store a stories table atomically (best effort)."""
-    parent = cache_dir / "stories"
-    tmp = None
-    try:
-        sweep_stale(parent)
-        tmp = new_tmp_dir(parent, key)
-        stories.to_parquet(tmp / "stories.parquet", index=False)
-        publish(tmp, parent / key)
-        tmp = None
-    except OSError:
-        pass
-    finally:
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
+    write_entry(cache_dir / "stories", key,
+                lambda folder: stories.to_parquet(folder / "stories.parquet", index=False))
