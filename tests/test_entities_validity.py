@@ -44,6 +44,19 @@ def test_hyphenated_names_stay_whole(nlp):
     assert not names & {"Karine Jean", "Pierre", "Alexandria Ocasio", "Cortez"}
 
 
+@pytest.mark.model
+def test_two_names_joined_by_a_hyphen_stay_two(nlp):
+    # A real AllSides line (a right-leaning column): the pipeline failed on the whole article
+    # when the person span was glued over the hyphen onto the knowledge base's "Biden".
+    text = ('Well, what a shock: Former Vice President Joe Biden is finally out and about. He '
+            'says the Obama administration—sorry, the "Obama-Biden administration"—was a '
+            "failure. Biden's campaign disagreed.")
+    doc = nlp(text)  # no E1010: no entity overlaps another
+    rows = doc_mentions(doc, load_kb())
+    biden = [r for r in rows if r["entity"] == "Joe Biden"]
+    assert len(biden) >= 3 and not any("-" in r["text"] for r in biden)
+
+
 @pytest.mark.parametrize("written, name", [
     ("Sergey Lavrov(RUSSIAN", "Sergey Lavrov"), ("Tenn.)Josh Hawley", "Josh Hawley"),
     ("Griner ―", "Griner"), ("“Navalny", "Navalny"), ("Viktor Orbán:", "Viktor Orbán"),

@@ -99,8 +99,10 @@ def merge_hyphenated(doc: Any, ents: list[Any]) -> list[Any]:
         start, end = ent.start, ent.end
         while end + 1 < len(doc) and _glued_hyphen(doc, end) and _name_word(doc[end + 1]):
             nxt = by_start.get(end + 1)
-            end = nxt.end if nxt is not None and not nxt.id_ else end + 2
-            if nxt is not None and not nxt.id_:
+            if nxt is not None and nxt.id_:
+                break  # a known entity after the hyphen ("Obama-Biden"): two names, not one
+            end = nxt.end if nxt is not None else end + 2
+            if nxt is not None:
                 absorbed.add(id(nxt))
         while (start >= 2 and _glued_hyphen(doc, start - 1) and _name_word(doc[start - 2])
                and start - 1 not in by_end):
