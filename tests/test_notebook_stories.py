@@ -53,7 +53,7 @@ def test_one_event_five_outlets_side_by_side(tmp_path, trained_model, cache_root
         "cache_dir": str(cache_root), "story": "caravan", "top_n": 12})
     run = nbrun.Run(out)
     notes = " ".join(run.note_texts())
-    assert "caravan" in notes and "5 articles from 5 outlet groups" in notes
+    assert "caravan" in notes and "5 articles in 5 outlet groups" in notes
     keyness = run.charts("an.word_counts(one")
     assert keyness, "keyness within the story was not drawn"
     groups = {row["group"] for row in nbrun.rows(keyness[0])}

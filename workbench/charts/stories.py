@@ -53,7 +53,7 @@ def stories_timeline(coverage: pd.DataFrame, *, top_n: int = 30,
         x=alt.X("first:T", title="day the story broke (its first dated article)"),
         y=alt.Y("story:N", sort=order, title=None),
         size=alt.Size("articles:Q", title="articles", scale=alt.Scale(range=[40, 700]),
-                      legend=alt.Legend(format="d")),
+                      legend=alt.Legend(format="d", values=_count_ticks(stories["articles"]))),
         color=alt.Color("lead:N", title=f"largest share ({by})", scale=group_scale(groups)),
         opacity=faded(pick, 0.85, 0.1),
         tooltip=[alt.Tooltip("story:N"), alt.Tooltip("title:N", title="representative title"),
@@ -82,7 +82,8 @@ def coverage_matrix(coverage: pd.DataFrame, *, top_n: int = 30,
         x=alt.X("group:N", title=by, axis=alt.Axis(labelAngle=-40, labelLimit=160)),
         y=alt.Y("story:N", sort=order, title=None))
     cells = base.mark_rect().encode(
-        color=alt.Color("articles:Q", title="articles", scale=alt.Scale(scheme="blues")),
+        color=alt.Color("articles:Q", title="articles", scale=alt.Scale(scheme="blues"),
+                        legend=alt.Legend(format="d", values=_count_ticks(data["articles"]))),
         tooltip=[alt.Tooltip("story:N"), alt.Tooltip("title:N", title="representative title"),
                  alt.Tooltip("group:N", title=by), alt.Tooltip("articles:Q"),
                  alt.Tooltip("independent:Q", title="not copies"),
@@ -92,3 +93,14 @@ def coverage_matrix(coverage: pd.DataFrame, *, top_n: int = 30,
         title=alt.Title(title or "Coverage: articles per story and group",
                         subtitle="blank cells: stories the group did not cover"),
         height=alt.Step(16))
+
+
+def _count_ticks(counts: pd.Series, most: int = 4) -> list[int]:
+    """Whole-number legend values for a count (1, …, the largest), at most ``most`` of them:
+    a legend of articles never shows "1.5"."""
+    top = int(counts.max()) if len(counts) else 1
+    if top <= most:
+        return list(range(1, top + 1))
+    step = (top - 1) / (most - 1)
+    return sorted({1 + round(i * step) for i in range(most)})
+
