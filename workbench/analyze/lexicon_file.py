@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 
 from workbench.errors import LexiconError
+from workbench.read.yamlsafe import load_with_nodes
 
 # Token attributes the tokenizer alone sets; the others need a trained pipeline, and the
 # lexicon is matched on a tokenizer-only pipeline (fast, and independent of the model).
@@ -107,24 +108,8 @@ def _from_text(text: str) -> Lexicon:
     return Lexicon(frames, fingerprint=hashlib.sha256(text.encode()).hexdigest())
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _parse_yaml(text: str, path: Path) -> tuple[Any, Any]:
-    loader = _LOADER(text)
-    try:
-        root = loader.get_single_node()
-        doc = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise LexiconError(f"{where}: YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise LexiconError(f"{path}: YAML error: {exc}") from None
-    finally:
-        loader.dispose()
-    return root, doc
+    return load_with_nodes(text, path, LexiconError)
 
 
 def _child(node: Any, key: str) -> Any:

@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 from workbench.errors import KBError
+from workbench.read.yamlsafe import load_with_nodes
 
 TYPES = ("PERSON", "ORG", "PLACE", "GROUP", "EVENT", "OTHER")
 
@@ -300,30 +301,13 @@ def load_kb(path: str | Path | None = None) -> KnowledgeBase:
     return _CACHE[cache_key]
 
 
-# libyaml's loader when PyYAML has it (4x faster; every kernel of a report reads the KB); its
-# nodes carry the same line numbers.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def _parse(data: bytes, path: Path) -> KnowledgeBase:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise KBError(f"{path}: not UTF-8 text (byte {exc.start})") from None
-    loader = _LOADER(text)
-    try:
-        root = loader.get_single_node()
-        # Keep the node tree: it carries the line numbers the error messages need.
-        doc = loader.construct_document(root) if root is not None else None
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise KBError(f"{where}: YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise KBError(f"{path}: YAML error: {exc}") from None
-    finally:
-        loader.dispose()
+    # Keep the node tree: it carries the line numbers the error messages need.
+    root, doc = load_with_nodes(text, path, KBError)
 
     if not isinstance(doc, dict) or not isinstance(doc.get("entities"), list):
         raise KBError(f"{path}: the file must be a mapping with an 'entities:' list "

@@ -9,6 +9,7 @@ a handful of aliases, so a document is refused beyond ``max_aliases`` aliases or
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -72,3 +73,28 @@ def _check_size(data: Any, max_nodes: int) -> None:
             stack.extend(node.values())
         elif isinstance(node, (list, tuple, set)):
             stack.extend(node)
+
+
+# libyaml's loader when PyYAML has it (4x faster); its nodes carry the same line numbers.
+_FAST = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def load_with_nodes(text: str, path: Path, error: type[Exception]) -> tuple[Any, Any]:
+    """``(node tree, document)`` of a hand-edited YAML file (knowledge base, lexicon): the
+    nodes keep the line numbers validation messages name. A syntax error raises ``error``
+    with "FILE, line L, column C: YAML syntax error: …"."""
+    loader = _FAST(text)
+    try:
+        root = loader.get_single_node()
+        doc = loader.construct_document(root) if root is not None else None
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"{path}, line {mark.line + 1}, column {mark.column + 1}" if mark else str(path)
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise error(f"{where}: YAML syntax error: {problem}") from None
+    except yaml.YAMLError as exc:
+        raise error(f"{path}: YAML error: {exc}") from None
+    finally:
+        loader.dispose()
+    return root, doc
+
