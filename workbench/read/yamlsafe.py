@@ -5,6 +5,9 @@ stand for billions of nodes ("billion laughs"): harmless while shared, fatal the
 value is printed or copied. Front matter, report configs and review files never need more than
 a handful of aliases, so a document is refused beyond ``max_aliases`` aliases or
 ``max_nodes`` nodes once aliases are expanded.
+
+:func:`load_with_nodes` is the other way YAML is read here: the researcher's own knowledge base
+and lexicons, parsed with their node tree so every validation message can name the line.
 """
 
 from __future__ import annotations
