@@ -53,9 +53,7 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
         facet=alt.Facet("group:N", title=None, header=alt.Header(labelFontWeight="bold")),
         columns=facet_columns(n_groups, columns),
     ).resolve_scale(y="independent")
-    a0 = k.attrs.get("alpha0")
-    prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
-    prior += _within(k)
+    prior = _prior(k)
     return chart.properties(title=alt.Title(
         title or f"What each {by_title(k)} favours",
         subtitle=f"{unit}: each {by_title(k)} against the rest of the corpus "
@@ -85,14 +83,18 @@ def _two_groups(data: pd.DataFrame, k: pd.DataFrame, *, title: str | None) -> al
                  alt.Tooltip("se:Q", title="standard error", format=".2f"),
                  alt.Tooltip("z:Q", format=".2f")],
     ).properties(width=420, height=alt.Step(14))
-    a0 = k.attrs.get("alpha0")
-    prior = f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else ""
-    prior += _within(k)
+    prior = _prior(k)
     return chart.properties(title=alt.Title(
         title or f"{a} vs {b}: what each {by} favours",
         subtitle=f"{unit}: the two {group_noun(by)} against each other (log-odds with informative "
                  f"Dirichlet prior, Monroe et al. 2008{prior}); one panel, since each side "
                  f"mirrors the other"))
+
+
+def _prior(k: pd.DataFrame) -> str:
+    """", prior α0 = 1000" and how periods were pooled, for a keyness chart's subtitle."""
+    a0 = k.attrs.get("alpha0")
+    return (f", prior α0 = {a0:g}" if isinstance(a0, (int, float)) else "") + _within(k)
 
 
 def _within(k: pd.DataFrame) -> str:
