@@ -120,7 +120,7 @@ def test_common_period_when_groups_share_no_day(arts):
 
 def test_keyness_within_months_compares_only_shared_months(arts):
     words = A.word_counts_by_period(arts, by="group", freq="M")
-    assert set(words.columns) == {"group", "period", "term", "count"}
+    assert set(words.columns) == {"group", "period", "term", "count", "language"}
     # Summed over months, the same counts as word_counts (keyness takes either).
     pooled = words.groupby(["group", "term"])["count"].sum()
     plain = A.word_counts(arts, by="group").set_index(["group", "term"])["count"]

@@ -29,7 +29,7 @@ def test_word_counts_by_outlet():
     wc = A.word_counts(A.select_articles(c["articles"]))
     iz = wc[wc["group"] == "Izvestia"].set_index("term")["count"]
     assert iz["kiev regime"] == 2 and iz["kiev"] == 4
-    assert list(wc.columns) == ["group", "term", "count"]
+    assert list(wc.columns) == ["group", "term", "count", "language"]
 
 
 def constructed():

@@ -177,7 +177,15 @@ RESULT_ATTRS: dict[str, str] = {
             "`entity_counts`.",
     "group_totals": "dict group → total count the shares and keyness are relative to "
                     "(`keyness`, `keyness_by_period`).",
-    "alpha0": "float: the keyness prior's strength (`keyness`).",
+    "alpha0": "float: the keyness prior's strength (`keyness`; of the largest language when "
+              "several were compared).",
+    "languages": "dict language → {`group_totals`, `alpha0`}: the languages word keyness "
+                 "compared, each within itself, the largest first (`keyness`, "
+                 "`keyness_by_period` of word counts, whose rows carry a `language` column: "
+                 "`word_counts` and `word_counts_by_period` count each group's words per "
+                 "article language, Russian and Ukrainian by lemma).",
+    "language": "The language code one table of `by_language` holds (None when the result had "
+                "no `language` column).",
     "top_n": "int: terms kept per group (`top_keyness`).",
     "entities": "list[str]: the entities a result covers, in order (`cooccurrence`: the "
                 "matrix's order; `mentions_over_time`: the entities followed).",

@@ -22,7 +22,14 @@ from .adequacy import (
 )
 from .cooccurrence import cooccurrence
 from .frequency import OTHER, entity_frequency, entity_ids, top_entities
-from .keyness import entity_counts, keyness, top_keyness, word_counts
+from .keyness import (
+                       by_language,
+                       entity_counts,
+                       keyness,
+                       language_name,
+                       top_keyness,
+                       word_counts,
+)
 from .kwic import kwic, sample_across
 from .periods import common_period, group_ranges, period_warning, shared_range
 from .select import UNKNOWN, group_column, notes, restrict, select_articles
@@ -57,7 +64,7 @@ __all__ = [
     "group_ranges", "period_warning", "shared_range", "common_period",
     "entity_frequency", "top_entities", "entity_ids",
     "cooccurrence",
-    "word_counts", "entity_counts", "keyness", "top_keyness",
+    "word_counts", "entity_counts", "keyness", "top_keyness", "by_language", "language_name",
     "word_counts_by_period", "entity_counts_by_period", "keyness_by_period", "timing_terms",
     "check_keyness_by_period",
     "tokens", "terms", "count_terms", "stop_words",

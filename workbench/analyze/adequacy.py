@@ -35,7 +35,10 @@ def check_frequency(mentions: pd.DataFrame, articles: pd.DataFrame, *,
 def check_keyness(counts: pd.DataFrame, *, min_groups: int = 2,
                   min_tokens: int = MIN_GROUP_TOKENS) -> str | None:
     """Too little for keyness: fewer than ``min_groups`` groups with ``min_tokens`` counted
-    terms each (keyness compares a group with the rest, so it needs two)."""
+    terms each (keyness compares a group with the rest, so it needs two) — within one
+    language, when the counts have a ``language`` column of several (word counts)."""
+    if "language" in counts.columns and counts["language"].nunique() > 1:
+        return _check_languages(counts, min_groups, min_tokens)
     totals = counts.groupby("group")["count"].sum()
     if len(totals) < min_groups:
         names = ", ".join(map(str, totals.index)) or "none"
@@ -47,6 +50,25 @@ def check_keyness(counts: pd.DataFrame, *, min_groups: int = 2,
         return (f"Too few counted words for keyness: it needs {min_groups} groups with at "
                 f"least {min_tokens} each; counts per group: {thin}.")
     return None
+
+
+def _check_languages(counts: pd.DataFrame, min_groups: int, min_tokens: int) -> str | None:
+    """check_keyness for counts in several languages: enough when one language is."""
+    from .keyness import language_name
+
+    totals = counts.groupby(["language", "group"])["count"].sum()
+    enough = totals[totals >= min_tokens].groupby(level=0).size()
+    if (enough >= min_groups).any():
+        return None
+    if str(counts.attrs.get("by", "group")) == "language":
+        return ("Grouped by language, each group is a language of its own, and words are "
+                "compared within one language only (a Russian word is never set against "
+                "English ones): compare entities instead, which are the same in every language.")
+    each = "; ".join(f"{language_name(lang)}: " + ", ".join(f"{g} ({n})" for g, n in
+                                                              totals[lang].items())
+                     for lang in totals.index.get_level_values(0).unique())
+    return (f"Words are compared within one language only, and no language has {min_groups} "
+            f"groups with at least {min_tokens} counted terms; per language: {each}.")
 
 
 def thin_groups(counts: pd.DataFrame, *, min_tokens: int = MIN_GROUP_TOKENS) -> list[str]:

@@ -14,6 +14,13 @@ informative prior).  The default ``alpha0=None`` means ``a0 = min(1000, N)``: a 
 next to a corpus of tens of thousands of words — but never more than the corpus itself, so on a
 handful of articles the prior weighs as much as the data (as in tidylo's weighted log odds)
 rather than drowning it.  Pass a number to fix ``a0``.
+
+Words are compared within one language only: a Russian article's words never stand against
+English words (every one of them would be "favoured").  Word counts carry the article's
+``language``; :func:`keyness` compares the groups within each language that at least two of
+them wrote in (its own prior and totals), says in a note which languages it left out, and
+:func:`by_language` splits the result, one chart per language.  Entity counts need no such
+split: canonical entities are the same in every language (Путин and Putin are one id).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from .adequacy import MIN_GROUP_TOKENS, thin_groups
-from .select import add_note, analysis_texts, group_column, grouped
+from .select import UNKNOWN, add_note, analysis_texts, group_column, grouped
 from .tokens import terms
 
 KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
@@ -43,14 +50,46 @@ def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
     :func:`~workbench.analyze.select.select_articles`; tokenised as described in
     :mod:`workbench.analyze.tokens`; ``ngram=(1, 4)`` counts words and phrases of up to four
     words — ``kiev regime``, ``special military operation`` — together, phrases of three or
-    more words only when used :data:`LONG_MIN_COUNT` times or more).  Columns: group, term,
-    count."""
+    more words only when used :data:`LONG_MIN_COUNT` times or more; Russian and Ukrainian
+    words by lemma).  Columns: group, term, count, language (the articles' ``language``,
+    ``"(unknown)"`` where missing: each group's words are counted per language)."""
     labels = group_column(articles, by).to_numpy()
-    per_group: dict[str, Counter[str]] = {}
-    for label, text in zip(labels, analysis_texts(articles)):  # boilerplate left out
-        per_group.setdefault(label, Counter()).update(terms(text, ngram))
-    rows = [(g, t, n) for g, c in per_group.items() for t, n in c.items()]
-    return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count"]), by, "words")
+    languages = article_languages(articles).to_numpy()
+    per_group: dict[tuple[str, str], Counter[str]] = {}
+    for label, lang, text in zip(labels, languages, analysis_texts(articles)):  # no boilerplate
+        per_group.setdefault((label, lang), Counter()).update(terms(text, ngram, _rules(lang)))
+    rows = [(g, t, n, lang) for (g, lang), c in per_group.items() for t, n in c.items()]
+    return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count", "language"]),
+                         by, "words")
+
+
+def article_languages(articles: pd.DataFrame) -> pd.Series:
+    """Each article's ``language`` code as a string, ``"(unknown)"`` where missing."""
+    if "language" not in articles.columns:
+        return pd.Series(UNKNOWN, index=articles.index, dtype=object)
+    codes = articles["language"].astype("string").str.strip().str.lower()
+    return codes.where(codes.notna() & (codes != ""), UNKNOWN).astype(object)
+
+
+def _rules(language: str) -> str:
+    """The tokeniser rules for an article language (unknown: English)."""
+    return "en" if language == UNKNOWN else language
+
+
+def language_name(code: object) -> str:
+    """"Russian (ru)", "English (en)": a language code as a reader names it."""
+    code = str(code)
+    return f"{LANGUAGE_NAMES[code]} ({code})" if code in LANGUAGE_NAMES else code
+
+
+LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian",
+                  "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
+                  "pl": "Polish", "ro": "Romanian", "bg": "Bulgarian", "sr": "Serbian",
+                  "ar": "Arabic", "tr": "Turkish", "zh": "Chinese", "kk": "Kazakh",
+                  "ka": "Georgian", "hy": "Armenian", "az": "Azerbaijani", "lt": "Lithuanian",
+                  "lv": "Latvian", "et": "Estonian", "cs": "Czech", "sk": "Slovak",
+                  "hu": "Hungarian", "fi": "Finnish", "sv": "Swedish", "nl": "Dutch",
+                  "pt": "Portuguese", "he": "Hebrew", "fa": "Persian", UNKNOWN: UNKNOWN}
 
 
 def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *,
@@ -97,9 +136,97 @@ def keyness(counts: pd.DataFrame, *, alpha0: float | None = None,
     difference; > 0 means the group favours the term), ``se`` and ``z``.  Totals and the prior
     use all terms, before the ``min_count`` filter; ``alpha0`` is explained in the module
     docstring; groups with fewer than ``min_tokens`` counted terms get a note (pass the same
-    threshold as to ``check_keyness``).  Sorted by group, then z descending."""
+    threshold as to ``check_keyness``).  Sorted by group, then z descending.
+
+    Counts with a ``language`` column (word counts) are compared within each language: the
+    result has a ``language`` column, the languages with most counted terms first, and
+    ``attrs["languages"]`` (language → its ``group_totals`` and ``alpha0``); a language only
+    one group wrote in is left out and a note names it (:func:`by_language` splits the
+    result for charts)."""
     if alpha0 is not None and alpha0 <= 0:
         raise ValueError("alpha0 must be positive (or None for min(1000, corpus size))")
+    if "language" not in counts.columns:
+        return _keyness(counts, alpha0, min_count, min_tokens)
+    parts, languages, alone = [], {}, []
+    split = _language_parts(counts)
+    for lang, sub in split:
+        sub.attrs = dict(counts.attrs)
+        k = _keyness(sub, alpha0, min_count, min_tokens).assign(language=lang)
+        if sub["group"].nunique() < 2:
+            if len(split) > 1:
+                alone.append(f"{language_name(lang)}: only "
+                             f"{', '.join(sorted(map(str, sub['group'].unique())))}")
+            continue
+        languages[lang] = {"group_totals": k.attrs.get("group_totals", {}),
+                           "alpha0": k.attrs.get("alpha0"), "notes": k.attrs.get("notes", [])}
+        parts.append(k)
+    return _by_language_result(counts, parts, languages, alone)
+
+
+def _language_parts(counts: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    """The counts of each language, the language with most counted terms first."""
+    totals = counts.groupby("language")["count"].sum().sort_values(ascending=False,
+                                                                    kind="stable")
+    return [(str(lang), counts[counts["language"] == lang]) for lang in totals.index]
+
+
+def _by_language_result(counts: pd.DataFrame, parts: list[pd.DataFrame],
+                        languages: dict[str, dict], alone: list[str]) -> pd.DataFrame:
+    """One table of the languages compared, with their attrs (see :func:`keyness`)."""
+    out = (pd.concat(parts, ignore_index=True) if parts
+           else pd.DataFrame(columns=[*KEYNESS_COLUMNS, "language"]))
+    out.attrs = {k: v for k, v in counts.attrs.items() if k != "notes"}
+    out.attrs["notes"] = list(counts.attrs.get("notes", []))
+    out.attrs["languages"] = {lang: {k: v for k, v in info.items() if k != "notes"}
+                              for lang, info in languages.items()}
+    totals: dict[str, int] = {}
+    for info in languages.values():
+        for group, n in info["group_totals"].items():
+            totals[group] = totals.get(group, 0) + n
+    out.attrs["group_totals"] = totals
+    if languages:
+        out.attrs["alpha0"] = next(iter(languages.values()))["alpha0"]
+    for lang, info in languages.items():  # thin-group notes, each naming its language
+        for text in info["notes"]:
+            add_note(out, text if len(languages) == 1 else f"{language_name(lang)}: {text}")
+    by = str(counts.attrs.get("by", "group"))
+    if by == "language" and alone and not languages:
+        add_note(out, "Grouped by language, each group is a language of its own, and words are "
+                      "compared within one language only: no word keyness. Entity keyness "
+                      "compares the languages through canonical entities.")
+    elif len(languages) > 1 or alone:
+        compared = ", ".join(language_name(lang) for lang in languages) or "none"
+        left = (f" Left out, for want of a second {by} writing in the language: "
+                f"{'; '.join(alone)}." if alone else "")
+        add_note(out, f"Words are compared within one language only (a Russian word is never "
+                      f"set against English ones); languages compared: {compared}.{left}"
+                      + (" Entity keyness compares languages through canonical entities."
+                         if alone else ""))
+    return out
+
+
+def by_language(k: pd.DataFrame) -> list[pd.DataFrame]:
+    """A :func:`keyness` (or :func:`~workbench.analyze.keyness_by_period`) result split into
+    one table per language compared, the largest first, each with that language's
+    ``group_totals`` and ``alpha0`` in ``attrs`` and ``attrs["language"]`` (a result without
+    a ``language`` column is returned whole, ``attrs["language"]`` None)."""
+    if "language" not in k.columns:
+        one = k.copy()
+        one.attrs = {**k.attrs, "language": None}
+        return [one]
+    info = k.attrs.get("languages") or {lang: {} for lang in pd.unique(k["language"])}
+    out = []
+    for lang, extra in info.items():
+        part = k[k["language"] == lang].reset_index(drop=True)
+        part.attrs = {**{a: v for a, v in k.attrs.items() if a != "languages"}, **extra,
+                      "language": lang}
+        out.append(part)
+    return out
+
+
+def _keyness(counts: pd.DataFrame, alpha0: float | None, min_count: int,
+             min_tokens: int) -> pd.DataFrame:
+    """:func:`keyness` of counts in one language."""
     c = counts.groupby(["group", "term"], sort=False)["count"].sum()
     c = c[c > 0]
     groups = c.index.get_level_values(0).unique()
@@ -149,13 +276,14 @@ def keyness(counts: pd.DataFrame, *, alpha0: float | None = None,
 def top_keyness(k: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     """The ``n`` terms each group favours most (z > 0, ``side="group"``) and the ``n`` the rest
     of the corpus favours most against it (z < 0, ``side="rest"``), with ``rank`` 1… on each
-    side.  Sorted by group, then z descending."""
+    side (per language, when ``k`` has one).  Sorted by group, then z descending."""
+    keys = ["language", "group"] if "language" in k.columns else ["group"]
     pos = k[k["z"] > 0].sort_values(["group", "z", "term"], ascending=[True, False, True])
     neg = k[k["z"] < 0].sort_values(["group", "z", "term"], ascending=[True, True, True])
-    pos = pos.groupby("group", sort=False).head(n).assign(side="group")
-    neg = neg.groupby("group", sort=False).head(n).assign(side="rest")
+    pos = pos.groupby(keys, sort=False).head(n).assign(side="group")
+    neg = neg.groupby(keys, sort=False).head(n).assign(side="rest")
     out = pd.concat([pos, neg], ignore_index=True)
-    out["rank"] = out.groupby(["group", "side"]).cumcount() + 1
+    out["rank"] = out.groupby([*keys, "side"]).cumcount() + 1
     out = out.sort_values(["group", "z", "term"], ascending=[True, False, True],
                           ignore_index=True)
     out.attrs = dict(k.attrs)
