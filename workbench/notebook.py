@@ -62,15 +62,62 @@ def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
     lines = [f"{n:,} article{'s' if n != 1 else ''} {_groups_phrase(groups, group_by)}; "
              f"published {span}"
              + (f"; {undated:,} undated" if undated else "")
-             + (f"; {estimated:,} dated from their text (estimates)" if estimated else "") + ".",
-             f"Annotated with {ann.pipeline.label}."]
+             + (f"; {estimated:,} dated from their text (estimates)" if estimated else "") + "."]
+    languages, english_on_other = language_lines(ann, articles)
+    if languages is None:
+        lines.append(f"Annotated with {ann.pipeline.label}.")
     note(" ".join(lines))
+    if languages is not None:
+        note(languages, kind="warning" if english_on_other else "info")
     if ann.fallback:
         note("No trained spaCy pipeline was available: entities come from the knowledge base "
              "only and quotes are not extracted. Install one (see README) for full results.",
              kind="warning")
     for text in [*notes, *articles.attrs.get("notes", [])]:
         note(text)
+
+
+def language_lines(ann: Any, articles: pd.DataFrame) -> tuple[str | None, bool]:
+    """The selection's languages, each with its articles and the pipeline that annotated it
+    (``ann.stats["pipelines"]``), most articles first — None for an all-English selection —
+    and whether an English pipeline annotated text of another language."""
+    from workbench.annotate.cyrillic import ROUTED, pipeline_notes
+
+    codes = articles["language"] if "language" in articles.columns else pd.Series(dtype=object)
+    codes = codes.astype("string").str.strip().fillna("").replace("", "unknown")
+    counts = codes.value_counts(sort=False).sort_index().sort_values(ascending=False,
+                                                                      kind="stable")
+    if set(counts.index) <= {"en", "unknown"}:
+        return None, False
+    described = dict((getattr(ann, "stats", None) or {}).get("pipelines") or {})
+    missing = [lang for lang in counts.index if lang not in described]
+    if missing:  # a result made without stats: describe them the way annotate does
+        described.update(pipeline_notes(missing, ann.pipeline.label)[0])
+    from workbench.analyze import language_name
+
+    each = [f"{language_name(lang)}, {n:,} article{'s' if n != 1 else ''}: {described[lang]}"
+            for lang, n in counts.items()]
+    other = any(lang not in ROUTED | {"en", "unknown"} for lang in counts.index)
+    return "Languages, and the pipeline that annotated each — " + ". ".join(each) + ".", other
+
+
+def keyness_charts(k: pd.DataFrame, *, n: int = 10, reason: str | None = None,
+                   title: str | None = None, **options: Any) -> None:
+    """Show :func:`~workbench.charts.keyness_bars` of a keyness result — one chart per
+    language when words of several languages were compared (each within itself, titled with
+    its language) — or ``reason`` instead."""
+    from workbench import analyze as an
+    from workbench import charts
+
+    if reason:
+        show(None, reason=reason)
+        return
+    parts = an.by_language(k) or [k]
+    for part in parts:
+        lang = part.attrs.get("language")
+        named = (f"{an.language_name(lang)} words: {title or 'what each group favours'}"
+                 if len(parts) > 1 else title)
+        show(charts.keyness_bars(part, n=n, title=named, **options))
 
 
 def _groups_phrase(n: int, group_by: str) -> str:
