@@ -7,6 +7,7 @@ The workbench ships its notebooks, knowledge base and sample corpus inside the p
       report.yml              corpus, notebooks, knowledge base, parameters, variants
       notebooks/*.ipynb       the report notebooks (edit them, add your own)
       data/kb/entities.yaml   the knowledge base (add entities and aliases)
+      data/kb/aliases-*.yaml  its entities' Russian and Ukrainian spellings (aliases-ru-uk.yaml)
       data/lexicons/*.yaml    phrase lexicons, when the workbench ships any
       data/sample/            the five-article sample corpus, as a model for your own
 
@@ -23,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from workbench import resources
+from workbench.annotate.kb_aliases import alias_files
 from workbench.errors import UsageError
 
 __all__ = ["CONFIG_NAME", "find_config", "init_project", "project_setting"]
@@ -61,7 +63,11 @@ def init_project(folder: str | Path) -> list[Path]:
     plan: list[tuple[Path | None, Path]] = [(None, root / CONFIG_NAME)]
     plan += [(p, root / "notebooks" / p.name)
              for p in sorted(resources.path("notebooks").glob("*.ipynb"))]
-    plan.append((resources.path("kb") / "entities.yaml", root / "data" / "kb" / "entities.yaml"))
+    kb = resources.path("kb")
+    plan.append((kb / "entities.yaml", root / "data" / "kb" / "entities.yaml"))
+    # The other languages' spellings travel with it: the loader reads every aliases-*.yaml
+    # beside the knowledge-base file, so the project's copy still links Путин to Putin.
+    plan += [(p, root / "data" / "kb" / p.name) for p in alias_files(kb / "entities.yaml")]
     try:
         lexicons = sorted(resources.path("lexicons").glob("*.yaml"))
     except FileNotFoundError:
