@@ -1,0 +1,233 @@
+"""DuckDB over a corpus store, in bounded memory: the connection, the selection of articles,
+and the SQL pieces every aggregation shares (group labels, ``restrict``, ``most_common``).
+
+The pandas functions of :mod:`workbench.analyze` are the reference: each SQL piece here states
+which pandas expression it reproduces. DuckDB reads only the columns a query names from the
+store's Parquet parts (the manifest's live files), spills to a private temporary folder past
+``memory_limit``, and hands back aggregated tables only — never the raw mention rows.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import shutil
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench.analyze.select import UNKNOWN, group_column
+from workbench.store.read import Store, open_store
+
+MEMORY_LIMIT = "1GB"
+"""DuckDB's buffer pool by default: with Python and the small results, a process stays under
+2 GiB however large the store."""
+
+# Python's str.isspace() characters, so that SQL strips what pandas' .str.strip() strips.
+_WS = (r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
+       r"\x{202f}\x{205f}\x{3000}]")
+
+
+def q(name: str) -> str:
+    """``name`` as a quoted SQL identifier."""
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def lit(value: Any) -> str:
+    """``value`` as a SQL literal (strings quoted and escaped; None as NULL)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        return repr(value)
+    return "'" + str(value).replace("'", "''") + "'"
+
+
+def lits(values: Iterable[Any]) -> str:
+    """A parenthesised list of literals for ``IN`` (``(NULL)`` when empty: matches nothing)."""
+    items = [lit(v) for v in values]
+    return "(" + (", ".join(items) if items else "NULL") + ")"
+
+
+def strip(expr: str) -> str:
+    """SQL of ``.str.strip()``."""
+    return f"regexp_replace({expr}, '^{_WS}+|{_WS}+$', '', 'g')"
+
+
+def label(expr: str) -> str:
+    """SQL of :func:`workbench.analyze.select.group_column`: the value as text, stripped,
+    ``"(unknown)"`` when missing or empty."""
+    return f"coalesce(nullif({strip(f'CAST({expr} AS VARCHAR)')}, ''), {lit(UNKNOWN)})"
+
+
+def most_common(rel: str, key: str, col: str) -> str:
+    """SQL (columns ``k``, ``v``) of :func:`workbench.analyze.frequency.most_common`: for each
+    ``key``, the most frequent non-missing ``col``, ties alphabetical."""
+    return (f"(SELECT k, v FROM (SELECT CAST({key} AS VARCHAR) AS k, CAST({col} AS VARCHAR) "
+            f"AS v, count(*) AS n FROM {rel} WHERE ({key}) IS NOT NULL AND ({col}) IS NOT NULL "
+            f"GROUP BY ALL) QUALIFY row_number() OVER (PARTITION BY k ORDER BY n DESC, v) = 1)")
+
+
+class StoreDB:
+    """A DuckDB connection over one store, with bounded memory: ``memory_limit`` for DuckDB's
+    buffers (it spills to a private temporary folder beyond it, removed by :meth:`close`),
+    ``threads`` (default: the CPUs), and insertion order not kept (every order a result
+    depends on is spelled out)."""
+
+    def __init__(self, store: Store | str | Path, *, memory_limit: str = MEMORY_LIMIT,
+                 threads: int | None = None, temp_dir: str | Path | None = None) -> None:
+        import duckdb
+
+        self.store = store if isinstance(store, Store) else open_store(store)
+        self.tmp = tempfile.mkdtemp(prefix="workbench-duckdb-",
+                                    dir=str(temp_dir) if temp_dir else None)
+        self.con = duckdb.connect(":memory:", config={
+            "memory_limit": memory_limit, "threads": int(threads or os.cpu_count() or 1),
+            "temp_directory": self.tmp, "preserve_insertion_order": False})
+        from workbench.store.files import is_local
+
+        if not is_local(self.store.fs):  # memory://, s3://… read through fsspec
+            self.con.register_filesystem(self.store.fs)
+        self._names = itertools.count()
+
+    def __enter__(self) -> StoreDB:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection and remove its spill folder."""
+        self.con.close()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def has(self, table: str) -> bool:
+        """Whether the store holds ``table``."""
+        return table in self.store.tables
+
+    def columns(self, table: str) -> list[str]:
+        """Columns of a store table."""
+        return self.store.columns(table)
+
+    def source(self, table: str, *, order: bool = False) -> str:
+        """SQL reading ``table``'s live parts; with ``order``, columns ``_file`` and ``_row``
+        give the rows' order (part, then row), which "first" and "in order of appearance"
+        follow."""
+        files = self.store.files(table)
+        if not files:
+            cols = ", ".join(f"NULL::VARCHAR AS {q(c)}" for c in self.columns(table))
+            extra = ", NULL::VARCHAR AS _file, NULL::BIGINT AS _row" if order else ""
+            return f"(SELECT {cols}{extra} WHERE FALSE)"
+        paths = "[" + ", ".join(lit(f) for f in files) + "]"
+        if not order:
+            return f"read_parquet({paths})"
+        return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _file, "
+                f"file_row_number AS _row FROM read_parquet({paths}, filename = true, "
+                f"file_row_number = true))")
+
+    def temp(self, prefix: str) -> str:
+        """A fresh temporary table name."""
+        return f"_wb_{prefix}_{next(self._names)}"
+
+    def df(self, sql: str) -> pd.DataFrame:
+        """The result of ``sql`` as a DataFrame."""
+        return self.con.execute(sql).df()
+
+    def scalar(self, sql: str) -> Any:
+        row = self.con.execute(sql).fetchone()
+        return row[0] if row else None
+
+    def check_group(self, by: str) -> None:
+        """KeyError, worded as :func:`~workbench.analyze.select.group_column`'s, when the
+        articles have no ``by`` column."""
+        cols = self.columns("articles")
+        if by in cols:
+            return
+        empty = pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
+        group_column(empty, by)  # raises the pandas KeyError, with its hint
+
+
+class Selection:
+    """Selected articles in a DuckDB temporary table (``name``: article_id, published, the raw
+    and filled word counts, boilerplate words), the boilerplate spans the analyses leave out
+    (``spans``, or None), and ``attrs`` (``notes``, ``common_period``) as the pandas
+    selection carries them."""
+
+    def __init__(self, db: StoreDB, name: str, spans: str | None,
+                 attrs: dict[str, Any]) -> None:
+        self.db = db
+        self.name = name
+        self.spans = spans
+        self.attrs = attrs
+        self._labels: dict[str | None, str] = {}
+
+    def __len__(self) -> int:
+        return int(self.db.scalar(f"SELECT count(*) FROM {self.name}"))
+
+    def __repr__(self) -> str:
+        return f"<Selection of {len(self):,} articles in {self.db.store.location}>"
+
+    @property
+    def notes(self) -> list[str]:
+        """What the selection left out, in words (as ``analyze.notes`` of the pandas one)."""
+        return list(self.attrs.get("notes", []))
+
+    def derived(self, name: str, attrs: dict[str, Any]) -> Selection:
+        """A narrower selection: the articles of temporary table ``name`` (a subset of this
+        one's rows), its spans cut to them."""
+        spans = None
+        if self.spans:
+            spans = self.db.temp("spans")
+            self.db.con.execute(f"CREATE TEMP TABLE {spans} AS SELECT s.* FROM {self.spans} s "
+                                f"SEMI JOIN {name} USING (article_id)")
+        return Selection(self.db, name, spans, attrs)
+
+    def labels(self, by: str | None) -> str:
+        """Temporary table (article_id, grp): each selected article's ``by`` label (as
+        ``group_column``), or ``"all"`` for ``by=None``."""
+        if by not in self._labels:
+            name = self.db.temp("labels")
+            if by is None:
+                body = f"SELECT article_id, 'all' AS grp FROM {self.name}"
+            else:
+                self.db.check_group(by)
+                body = (f"SELECT s.article_id, {label('a.' + q(by))} AS grp FROM {self.name} s "
+                        f"JOIN (SELECT article_id, {q(by)} FROM {self.db.source('articles')}) a "
+                        f"USING (article_id)")
+            self.db.con.execute(f"CREATE TEMP TABLE {name} AS {body}")
+            self._labels[by] = name
+        return self._labels[by]
+
+    def rows(self, table: str, columns: list[str], *, by: str | None = None,
+             grouped: bool = False, order: bool = False) -> str:
+        """SQL of :func:`~workbench.analyze.select.restrict` (``grouped``: of
+        :func:`~workbench.analyze.select.grouped`, label in ``grp``): ``table``'s rows of the
+        selected articles, less those that start inside a boilerplate span of theirs."""
+        keys = self.labels(by) if grouped else self.name
+        cols = ", ".join(f"t.{q(c)}" for c in dict.fromkeys(["article_id", *columns]))
+        extra = (", g.grp" if grouped else "") + (", t._file, t._row" if order else "")
+        sql = (f"SELECT {cols}{extra} FROM {self.db.source(table, order=order)} t "
+               f"JOIN {keys} g ON t.article_id = g.article_id")
+        if self.spans and "start" in self.db.columns(table):
+            # Spans are an article's distinct lines, so "inside one" is the pandas test
+            # (the span starting last at or before the row's start ends after it).
+            sql += (f" WHERE NOT EXISTS (SELECT 1 FROM {self.spans} s WHERE s.article_id = "
+                    f"t.article_id AND t.start >= s.lo AND t.start < s.hi)")
+        return f"({sql})"
+
+    def group_words(self, by: str | None) -> str:
+        """SQL (grp, words) of :func:`~workbench.analyze.select.group_words`."""
+        return (f"(SELECT g.grp, sum(greatest(s.words - coalesce(s.bp_words, 0), 0))::BIGINT "
+                f"AS words FROM {self.name} s JOIN {self.labels(by)} g USING (article_id) "
+                f"GROUP BY ALL)")
+
+    def published_range(self) -> tuple[pd.Timestamp, pd.Timestamp] | None:
+        """First and last publication day of the selected articles, or None."""
+        lo, hi = self.db.con.execute(f"SELECT min(date_trunc('day', published)), "
+                                     f"max(date_trunc('day', published)) "
+                                     f"FROM {self.name}").fetchone()
+        return None if lo is None else (pd.Timestamp(lo), pd.Timestamp(hi))
