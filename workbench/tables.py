@@ -4,6 +4,16 @@ Every layer reads and writes these four tables (plus extra columns a user joins 
 ones from ``sources.csv``). ``conform(df, "mentions")`` gives a frame exactly these columns, in
 this order, with these dtypes, so notebooks and charts can rely on them whatever produced them.
 ``python -m workbench tables`` prints this contract as Markdown.
+
+STORE — the same tables on disk (``workbench.store``, ``workbench store PATH --out STORE``): a
+folder or fsspec URL holding ``_store.json`` (the manifest: format version, pipeline label and
+fingerprint, tables with their columns and row counts, and per part its files, row counts and
+the digest of its article ids) and one folder per table of ``part-NNNNN-<hash>.parquet`` files:
+``articles`` (every articles column here but ``text`` and ``raw_text``, plus ``sources.csv``
+columns), ``texts`` (``article_id``, ``title``, ``text``), ``mentions``, ``quotes``, ``dates``,
+``stories``. Part N of every table holds the rows of the same batch of articles; the files
+keep these dtypes (``pandas.read_parquet`` gives them back), and ``conform`` restores them
+after any other reader (DuckDB, Dask). Only the files the manifest lists are live.
 """
 
 from __future__ import annotations

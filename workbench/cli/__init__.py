@@ -57,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    from workbench.cli import annotate, corpus, export, init, kb, report, stories, tables
+    from workbench.cli import annotate, corpus, export, init, kb, report, store, stories, tables
 
     p = _Parser(
         prog="workbench",
@@ -65,6 +65,6 @@ def _parser() -> argparse.ArgumentParser:
                     "entities, quotes and dates, render reports.")
     p.add_argument("--version", action="version", version=f"workbench {__version__}")
     sub = p.add_subparsers(title="commands", metavar="COMMAND", parser_class=_Parser)
-    for command in (corpus, annotate, stories, report, tables, init, kb, export):
+    for command in (corpus, annotate, stories, report, tables, init, kb, export, store):
         command.register(sub)
     return p

@@ -152,8 +152,8 @@ def open_store(path_or_url: str | Path) -> Store:
 
 
 def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
-    """``df`` with each contract column it has cast to the contract dtype (the store keeps
-    ``stories.label`` as plain strings; texts are an ``articles`` slice)."""
+    """``df`` with each contract column it has cast to the contract dtype, and categories
+    sorted as ``tables.conform`` sorts them (``texts`` are a slice of ``articles``)."""
     table = L.CONTRACT.get(name, "articles" if name == "texts" else None)
     if table is None:
         return df
@@ -163,9 +163,12 @@ def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def _cast(df: pd.DataFrame, want: dict[str, str], table: str) -> pd.DataFrame:
-    if not want:
+    cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
+    if not want and not cats:
         return df
     out = df.copy(deep=False)
+    for col in cats:  # each part has its own dictionary: the categories in the contract order
+        out[col] = out[col].cat.reorder_categories(out[col].cat.categories.sort_values())
     cast = contract.conform(df[list(want)], table)
     for col in want:
         out[col] = cast[col]

@@ -41,8 +41,23 @@ class WriteReport:
 
     def summary(self) -> str:
         """One line: ``12 parts, 3 rewritten (18 files written, 18 removed)``."""
-        return (f"{self.parts} parts, {self.rewritten} rewritten ({self.files_written} files "
-                f"written, {self.files_removed} removed); {self.articles} articles")
+        return (f"{_n(self.parts, 'part')}, {self.rewritten} rewritten "
+                f"({_n(self.files_written, 'file')} written, {self.files_removed} removed); "
+                f"{_n(self.articles, 'article')}")
+
+
+def _n(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def check_destination(dest: str | Path) -> None:
+    """Raise StoreError now if ``dest`` cannot take a store (an unknown URL scheme, a file, a
+    folder holding other things), before a long annotation run."""
+    fs, root = F.resolve(dest)
+    try:
+        _previous_manifest(fs, root)
+    except OSError as exc:
+        raise F.write_error(F.display(fs, root), exc) from None
 
 
 def write_store(ann: Any, dest: str | Path, *, rows_per_part: int = L.ROWS_PER_PART,
@@ -62,6 +77,7 @@ def update_store(ann: Any, dest: str | Path, *, rows_per_part: int = L.ROWS_PER_
         raise ValueError(f"rows_per_part must be 1 or more, got {rows_per_part}")
     started = time.perf_counter()
     frames = store_tables(ann, stories=stories, raw_text=raw_text)
+    check_destination(dest)  # before the lock file: a folder that is no store stays untouched
     fs, root = F.resolve(dest)
     shown = F.display(fs, root)
     with F.lock(fs, root):
@@ -70,7 +86,7 @@ def update_store(ann: Any, dest: str | Path, *, rows_per_part: int = L.ROWS_PER_
                             list(getattr(ann, "problems", []) or []))
         except OSError as exc:
             raise F.write_error(shown, exc) from None
-    report.path = Path(root) if F.is_local(fs) else shown
+    report.path = Path(root) if F.is_local(fs) else str(dest)
     report.seconds = round(time.perf_counter() - started, 3)
     return report
 
@@ -96,15 +112,13 @@ def store_tables(ann: Any, *, stories: bool = True, raw_text: bool = False
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
-    """``df`` as Parquet stores it in every part alike: categories as strings (a category's
-    dictionary would be repeated in every part), text-only object columns as strings."""
+    """``df`` with one type per column in every part: object columns holding only text (or
+    nothing) as strings."""
     out = df.copy(deep=False)
     out.attrs = {}
     for col in out.columns:
         s = out[col]
-        if isinstance(s.dtype, pd.CategoricalDtype):
-            out[col] = s.astype(object).where(s.notna(), None).astype("string")
-        elif s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string",
+        if s.dtype == object and pd.api.types.infer_dtype(s, skipna=True) in ("string",
                                                                                  "empty"):
             out[col] = s.where(s.notna(), None).astype("string")
     return out
@@ -133,14 +147,14 @@ def _write(fs: Any, root: str, frames: dict[str, pd.DataFrame], pipeline: dict[s
     manifest = L.new_manifest(pipeline, rows_per_part)
     written = rewritten = 0
     splits = {name: _split(df, batches) for name, df in frames.items()}
-    schemas = {name: _schema(df) for name, df in frames.items()}
+    arrow = {name: _arrow(df) for name, df in frames.items()}  # converted once, then sliced
     for i, (number, ids) in enumerate(batches):
         entry: dict[str, Any] = {"number": number, "articles": len(ids),
                                  "ids_digest": L.ids_digest(ids), "files": {}}
         changed = False
-        for name, df in frames.items():
-            part = df.iloc[splits[name][i]]
-            data = _encode(part, schemas[name])
+        for name in frames:
+            part = arrow[name].take(splits[name][i])
+            data = _encode(part)
             rel = L.part_name(name, number, L.content_digest(data))
             full = f"{root}/{rel}"
             same = old_parts.get(number, {}).get("files", {}).get(name, {}).get("path") == rel
@@ -204,27 +218,36 @@ def _split(df: pd.DataFrame, batches: list[tuple[int, list[str]]]) -> list[np.nd
     return [order[bounds[i]:bounds[i + 1]] for i in range(len(batches))]
 
 
-def _schema(df: pd.DataFrame) -> Any:
-    """One Arrow schema for every part of a table (an all-missing column in one part must not
-    make its type ``null`` there)."""
+def _arrow(df: pd.DataFrame) -> Any:
+    """``df`` as an Arrow table with one schema for every part: an all-missing column is not
+    typed ``null`` in a part, a category's index is always 32 bits."""
     import pyarrow as pa
 
     schema = pa.Schema.from_pandas(df.head(0), preserve_index=False)
     for i, field in enumerate(schema):
-        if pa.types.is_null(field.type):
+        if pa.types.is_dictionary(field.type):
+            schema = schema.set(i, pa.field(field.name, pa.dictionary(pa.int32(),
+                                                                       field.type.value_type)))
+        elif pa.types.is_null(field.type):
             sample = df[field.name].dropna().head(1000)
             typ = pa.array(sample, from_pandas=True).type if len(sample) else pa.large_string()
             schema = schema.set(i, pa.field(field.name, typ))
-    return schema
+    return pa.Table.from_pandas(df, schema=schema, preserve_index=False)
 
 
-def _encode(part: pd.DataFrame, schema: Any) -> bytes:
+def _encode(part: Any) -> bytes:
+    """A part's Parquet bytes: the same rows give the same bytes (and so the same name)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.parquet as pq
 
-    table = pa.Table.from_pandas(part, schema=schema, preserve_index=False)
+    for i, field in enumerate(part.schema):
+        if pa.types.is_dictionary(field.type):  # the part's own categories, not the corpus's
+            dense = part.column(i).cast(field.type.value_type).combine_chunks()
+            part = part.set_column(i, field, pa.chunked_array([pc.dictionary_encode(dense)],
+                                                              field.type))
     sink = pa.BufferOutputStream()
-    pq.write_table(table, sink, compression="zstd")
+    pq.write_table(part.combine_chunks(), sink, compression="zstd")
     return sink.getvalue().to_pybytes()
 
 
