@@ -130,6 +130,9 @@ class Store:
             if unknown:
                 raise L.StoreError(f"{self.location}: table `{name}` has no column "
                                    f"{', '.join(unknown)}")
+        if not L.part_files(self.manifest, name):  # an empty corpus: no parts, same columns
+            return typed(pd.DataFrame({c: pd.Series(dtype=object) for c in columns or known}),
+                         name)
         frame = self.dataset(name).to_table(columns=columns, filter=_expression(filter))
         return typed(frame.to_pandas(), name)
 
