@@ -5,8 +5,8 @@ sample (five articles, one near-duplicate, grouped by outlet or by its sources.c
 ``country``) and 200 AllSides articles (grouped by outlet or by their AllSides rating as
 ``group``, with outlet boilerplate). For several selections — all articles, an outlet filter,
 a date range, a group filter with ``common_period``, boilerplate kept, stories covered by two
-groups — every SQL function equals its pandas twin (``pd.testing.assert_frame_equal`` after
-sorting, the dtypes compared by kind), ``attrs`` included.
+groups — every SQL function equals its pandas twin (``pd.testing.assert_frame_equal``, rows in
+the same order, the dtypes compared by kind), ``attrs`` included.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def _kind(s: pd.Series) -> str:
 
 def canonical(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with one dtype per kind (pandas' results mix str, string, object, Int64,
-    Float64 and Arrow dtypes for the same kind), sorted by every column."""
+    Float64 and Arrow dtypes for the same kind)."""
     out = pd.DataFrame(index=df.index)
     for col in df.columns:
         s, kind = df[col], _kind(df[col])
@@ -110,12 +110,12 @@ def canonical(df: pd.DataFrame) -> pd.DataFrame:
             out[col] = s.astype(bool)
         else:
             out[col] = s.astype(object).where(s.notna(), None)
-    return out.sort_values(list(out.columns), na_position="last", ignore_index=True,
-                           key=lambda c: c.astype(str) if c.dtype == object else c)
+    return out.reset_index(drop=True)
 
 
 def same(got: pd.DataFrame, want: pd.DataFrame, what: str) -> None:
-    """Equal numbers, columns, column kinds and attrs."""
+    """Equal numbers, columns, column kinds and attrs, rows in the same order (stronger than
+    equal after sorting: the SQL results are sorted as the pandas ones, ties included)."""
     assert list(got.columns) == list(want.columns), what
     assert got.attrs == want.attrs, what
     if want.empty:  # an empty frame's dtypes say nothing (pandas gives float to all)
@@ -141,6 +141,7 @@ SELECTIONS = {
         ({"groups": ["left", "right"], "group_by": "group", "common_period": True}, "group"),
         ({"include_boilerplate": True, "group_by": "group"}, "outlet"),
         ({"stories_min_outlets": 2, "group_by": "group"}, "group"),
+        ({"story": "Donald Trump", "group_by": "group"}, "group"),
     ],
 }
 CASES = [(corpus, i) for corpus, items in SELECTIONS.items() for i in range(len(items))]
@@ -208,3 +209,27 @@ def test_story_coverage_equal_pandas(case):
     arts, sel = pandas_selection(ann, params), sql.select(db, params)
     same(sql.story_coverage(sel, by=by), an.story_coverage(ann.stories, arts, by=by),
          "story_coverage")
+
+
+def test_memory_is_bounded_and_the_spill_folder_goes(sample, tmp_path):
+    ann, _ = sample
+    store = tmp_path / "store"
+    write_store(ann, store)
+    db = sql.StoreDB(store, memory_limit="300MB", threads=1, temp_dir=tmp_path)
+    settings = dict(db.con.execute(
+        "SELECT name, value FROM duckdb_settings() WHERE name IN "
+        "('memory_limit', 'threads', 'temp_directory')").fetchall())
+    assert settings["threads"] == "1"
+    assert settings["memory_limit"].startswith("286")  # 300 MB in MiB
+    assert settings["temp_directory"].startswith(str(tmp_path / "workbench-duckdb-"))
+    db.close()
+    assert not list(tmp_path.glob("workbench-duckdb-*"))
+
+
+def test_unknown_grouping_says_what_can_be_grouped_by(sample):
+    ann, db = sample
+    with pytest.raises(KeyError) as want:
+        an.entity_frequency(ann.mentions, ann.articles, by="bias")
+    with pytest.raises(KeyError) as got:
+        sql.entity_frequency(sql.select(db), by="bias")
+    assert str(got.value) == str(want.value)

@@ -147,8 +147,13 @@ class StoreDB:
         cols = self.columns("articles")
         if by in cols:
             return
-        empty = pd.DataFrame({c: pd.Series(dtype="string") for c in cols})
-        group_column(empty, by)  # raises the pandas KeyError, with its hint
+        types = {r[0]: r[1] for r in self.con.execute(
+            f"DESCRIBE SELECT * FROM {self.source('articles')}").fetchall()}
+        # One row of the same kinds of columns: the hint lists the text columns.
+        row = pd.DataFrame({c: pd.Series(["x"] if types.get(c) == "VARCHAR" else [pd.NA],
+                                         dtype="string" if types.get(c) == "VARCHAR"
+                                         else "Int64") for c in cols})
+        group_column(row, by)  # raises the pandas KeyError, with its hint
 
 
 class Selection:
