@@ -103,6 +103,12 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "knowledge base, or missing."),
         Column("source", STR, "What found it: `kb` (knowledge base), `model` (statistical NER), "
                "`rule` (normalisation rules)."),
+        Column("field", STR, "Missing for a mention in `text` (nearly all); `aside_text` for "
+               "one in the article's Cyrillic lines set aside from another language's text "
+               "(Russian photo titles of an English edition), annotated with the Russian or "
+               "Ukrainian pipeline: then `start`/`end`/`sent_index` point into `aside_text` "
+               "(`annotate/cyrillic_aside.py`). Analyses leave these out (`restrict`), as the "
+               "cleaner leaves English captions out of `text`; they are in `ann.mentions`."),
     ),
     "quotes": (
         Column("article_id", STR, "The article."),

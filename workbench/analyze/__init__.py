@@ -26,11 +26,11 @@ from .keyness import (
                        by_language,
                        entity_counts,
                        keyness,
-                       language_name,
                        top_keyness,
                        word_counts,
 )
 from .kwic import kwic, sample_across
+from .languages import language_name
 from .periods import common_period, group_ranges, period_warning, shared_range
 from .select import UNKNOWN, group_column, notes, restrict, select_articles
 from .slices import (

@@ -54,7 +54,7 @@ def check_keyness(counts: pd.DataFrame, *, min_groups: int = 2,
 
 def _check_languages(counts: pd.DataFrame, min_groups: int, min_tokens: int) -> str | None:
     """check_keyness for counts in several languages: enough when one language is."""
-    from .keyness import language_name
+    from .languages import language_name
 
     totals = counts.groupby(["language", "group"])["count"].sum()
     enough = totals[totals >= min_tokens].groupby(level=0).size()

@@ -31,7 +31,8 @@ import numpy as np
 import pandas as pd
 
 from .adequacy import MIN_GROUP_TOKENS, thin_groups
-from .select import UNKNOWN, add_note, analysis_texts, group_column, grouped
+from .languages import article_languages, language_name, rules
+from .select import add_note, analysis_texts, group_column, grouped
 from .tokens import terms
 
 KEYNESS_COLUMNS = ["group", "term", "count", "count_rest", "delta", "se", "z"]
@@ -57,39 +58,12 @@ def word_counts(articles: pd.DataFrame, *, by: str = "outlet",
     languages = article_languages(articles).to_numpy()
     per_group: dict[tuple[str, str], Counter[str]] = {}
     for label, lang, text in zip(labels, languages, analysis_texts(articles)):  # no boilerplate
-        per_group.setdefault((label, lang), Counter()).update(terms(text, ngram, _rules(lang)))
+        per_group.setdefault((label, lang), Counter()).update(terms(text, ngram, rules(lang)))
     rows = [(g, t, n, lang) for (g, lang), c in per_group.items() for t, n in c.items()]
     return _counts_table(pd.DataFrame(rows, columns=["group", "term", "count", "language"]),
                          by, "words")
 
 
-def article_languages(articles: pd.DataFrame) -> pd.Series:
-    """Each article's ``language`` code as a string, ``"(unknown)"`` where missing."""
-    if "language" not in articles.columns:
-        return pd.Series(UNKNOWN, index=articles.index, dtype=object)
-    codes = articles["language"].astype("string").str.strip().str.lower()
-    return codes.where(codes.notna() & (codes != ""), UNKNOWN).astype(object)
-
-
-def _rules(language: str) -> str:
-    """The tokeniser rules for an article language (unknown: English)."""
-    return "en" if language == UNKNOWN else language
-
-
-def language_name(code: object) -> str:
-    """"Russian (ru)", "English (en)": a language code as a reader names it."""
-    code = str(code)
-    return f"{LANGUAGE_NAMES[code]} ({code})" if code in LANGUAGE_NAMES else code
-
-
-LANGUAGE_NAMES = {"en": "English", "ru": "Russian", "uk": "Ukrainian", "be": "Belarusian",
-                  "de": "German", "fr": "French", "es": "Spanish", "it": "Italian",
-                  "pl": "Polish", "ro": "Romanian", "bg": "Bulgarian", "sr": "Serbian",
-                  "ar": "Arabic", "tr": "Turkish", "zh": "Chinese", "kk": "Kazakh",
-                  "ka": "Georgian", "hy": "Armenian", "az": "Azerbaijani", "lt": "Lithuanian",
-                  "lv": "Latvian", "et": "Estonian", "cs": "Czech", "sk": "Slovak",
-                  "hu": "Hungarian", "fi": "Finnish", "sv": "Swedish", "nl": "Dutch",
-                  "pt": "Portuguese", "he": "Hebrew", "fa": "Persian", UNKNOWN: UNKNOWN}
 
 
 def entity_counts(mentions: pd.DataFrame, articles: pd.DataFrame, *,

@@ -16,7 +16,8 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from .keyness import KEYNESS_COLUMNS, WORD_NGRAM, _counts_table, _rules, article_languages, keyness
+from .keyness import KEYNESS_COLUMNS, WORD_NGRAM, _counts_table, keyness
+from .languages import article_languages, rules
 from .select import add_note, analysis_texts, group_column, grouped
 from .timeline import periods, resolve_freq
 from .tokens import terms
@@ -34,7 +35,7 @@ def word_counts_by_period(articles: pd.DataFrame, *, by: str = "outlet", freq: s
     per: dict[tuple, Counter[str]] = {}
     texts = analysis_texts(articles)  # boilerplate left out, as in word_counts
     for label, start, lang, text in zip(labels, starts, languages, texts, strict=True):
-        per.setdefault((label, start, lang), Counter()).update(terms(text, ngram, _rules(lang)))
+        per.setdefault((label, start, lang), Counter()).update(terms(text, ngram, rules(lang)))
     rows = [(g, p, t, n, lang) for (g, p, lang), c in per.items() for t, n in c.items()]
     out = _counts_table(pd.DataFrame(rows, columns=["group", "period", "term", "count",
                                                     "language"]), by, "words")

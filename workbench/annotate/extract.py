@@ -73,6 +73,8 @@ def annotate_jobs(nlp: Any, kb: KnowledgeBase, jobs: Iterable[Job], batch_size: 
         if piece.index < piece.total - 1:
             state[job.key] = (result, sent_offset)
             return None
+        if job.aside and result.status == "ok":
+            _add_aside(result, job, kb)
         if result.status == "error":  # no partial rows for an article that failed
             result.rows = {name: [] for name in result.rows}
         return result
@@ -123,6 +125,19 @@ def _add_rows(result: Result, doc: Any, kb: KnowledgeBase, job: Job, offset: int
     result.rows["mentions"] += _shift(mentions, offset, sent_offset)
     result.rows["dates"] += _shift(doc_dates(doc, job.published, starts), offset, sent_offset)
     return len(starts)
+
+
+def _add_aside(result: Result, job: Job, kb: KnowledgeBase) -> None:
+    """The mentions of the article's Cyrillic aside lines (``annotate/cyrillic_aside.py``);
+    should they fail, the article keeps its body's rows and says so."""
+    from workbench.annotate.cyrillic_aside import aside_mentions
+
+    try:
+        result.rows["mentions"] += aside_mentions(job.aside, job.aside_language or "ru", kb)
+    except Exception as exc:  # noqa: BLE001 — the body's rows stand without the aside's
+        result.message = "; ".join(filter(None, [result.message, (
+            f"its {job.aside_language} aside lines were not annotated: "
+            f"{type(exc).__name__}: {exc}")]))
 
 
 def doc_dates(doc: Any, anchor: date | None, starts: list[int]) -> list[dict[str, Any]]:

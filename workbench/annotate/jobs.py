@@ -21,6 +21,8 @@ class Job:
     text: str
     published: date | None
     language: str | None = None  # ru/uk go to annotate/cyrillic.py, the rest to spaCy
+    aside: str = ""  # Cyrillic lines set aside from the text (annotate/cyrillic_aside.py)
+    aside_language: str | None = None
 
 
 @dataclass

@@ -20,6 +20,7 @@ import pandas as pd
 
 from workbench import tables as contract
 from workbench.annotate.cyrillic import pipeline_notes, route
+from workbench.annotate.cyrillic_aside import aside_to_annotate
 from workbench.annotate.cyrillic_kb import link_across_languages
 from workbench.annotate.distributed import run_on_cluster, scheduler_address
 from workbench.annotate.errors import AnnotateError
@@ -91,13 +92,14 @@ def article_text(text: Any) -> str:
     return "" if text is None or (not isinstance(text, str) and pd.isna(text)) else str(text)
 
 
-def article_key(text: Any, published: Any, route: str = "") -> str:
-    """Cache key of an article's content: its text, the date its dates are anchored on, and
-    the language pipeline it goes to (``cyrillic.route``; "" for the spaCy pipeline)."""
+def article_key(text: Any, published: Any, route: str = "", aside: str = "") -> str:
+    """Cache key of an article's content: its text, the date its dates are anchored on, the
+    language pipeline it goes to (``cyrillic.route``; "" for the spaCy pipeline) and the
+    aside lines annotated with it (``cyrillic_aside``; "" for none)."""
     day = "" if published is None or pd.isna(published) else \
         pd.Timestamp(published).date().isoformat()
-    data = f"{article_text(text)}\x1f{day}{f'{chr(31)}{route}' if route else ''}".encode(
-        "utf-8", "surrogatepass")
+    data = (f"{article_text(text)}\x1f{day}{f'{chr(31)}{route}' if route else ''}"
+            f"{f'{chr(30)}{aside}' if aside else ''}").encode("utf-8", "surrogatepass")
     return hashlib.sha256(data).hexdigest()[:24]
 
 
@@ -133,12 +135,17 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     if capped:
         texts = [t[:max_chars] for t in texts]
     routes = [route(lang) for lang in articles["language"]]
-    keys = [article_key(t, p, r) for t, p, r in zip(texts, articles["published"], routes)]
+    asides = [aside_to_annotate(a, lang) for a, lang in zip(articles["aside_text"],
+                                                           articles["language"])]
+    keys = [article_key(t, p, r, a[0]) for t, p, r, a in zip(texts, articles["published"],
+                                                              routes, asides)]
     jobs_by_key: dict[str, Job] = {}
-    for key, text, published, lang in zip(keys, texts, articles["published"], routes):
+    for key, text, published, lang, (aside, aside_lang) in zip(keys, texts,
+                                                                articles["published"], routes,
+                                                                asides):
         if key not in jobs_by_key:
             day = None if pd.isna(published) else pd.Timestamp(published).date()
-            jobs_by_key[key] = Job(key, text, day, lang or None)
+            jobs_by_key[key] = Job(key, text, day, lang or None, aside, aside_lang)
     by_language, language_notes = pipeline_notes(articles["language"], info.label)
     known = store.known_keys()
     todo = [job for key, job in jobs_by_key.items() if key not in known]

@@ -32,6 +32,11 @@ CHROME_LINES = frozenset({
     "follow us", "newsletter", "back to top", "top stories", "most read", "trending",
     "photo gallery", "video", "watch", "copy link", "copied", "font size", "photo", "image",
     "[image]",
+    # Russian and Ukrainian site chrome (Izvestia's English edition keeps its read-aloud
+    # button, "Озвучить текст", among the photo titles).
+    "озвучить текст", "прослушать текст", "слушать", "поделиться", "читайте также",
+    "реклама", "фото", "видео", "комментарии", "подписаться", "поділитися", "читайте також",
+    "відео", "коментарі",
 })
 
 # A one-word kicker above a headline ("International").
