@@ -95,7 +95,7 @@ def store_tables(ann: Any, *, stories: bool = True, raw_text: bool = False
                  ) -> dict[str, pd.DataFrame]:
     """The frames a store holds, by table: ``articles`` without its texts, ``texts``, the
     annotation tables and (``stories``) the stories table, each conformed to the contract."""
-    articles = contract.conform(ann.articles, "articles")
+    articles = _conform(ann.articles, "articles")
     ids = articles["article_id"]
     if ids.isna().any() or ids.duplicated().any():
         dup = ids[ids.duplicated()].dropna().unique()[:3].tolist()
@@ -105,10 +105,19 @@ def store_tables(ann: Any, *, stories: bool = True, raw_text: bool = False
     out = {"articles": _plain(articles.drop(columns=list(L.TEXT_COLUMNS))),
            "texts": articles[["article_id", "title", *texts]]}
     for name in L.ANNOTATION_TABLES:
-        out[name] = _plain(contract.conform(getattr(ann, name), name))
+        out[name] = _plain(_conform(getattr(ann, name), name))
     if stories:
-        out["stories"] = _plain(contract.conform(ann.stories, "stories"))
+        out["stories"] = _plain(_conform(ann.stories, "stories"))
     return out
+
+
+def _conform(df: pd.DataFrame, table: str) -> pd.DataFrame:
+    """``tables.conform``, skipped when the frame already is (an ``Annotations`` table is):
+    casting every text column again costs more than writing the store."""
+    dtypes = {c.name: c.dtype for c in contract.TABLES[table]}
+    if all(c in df.columns and str(df[c].dtype) == d for c, d in dtypes.items()):
+        return df[[*dtypes, *(c for c in df.columns if c not in dtypes)]]
+    return contract.conform(df, table)
 
 
 def _plain(df: pd.DataFrame) -> pd.DataFrame:
@@ -205,16 +214,12 @@ def plan_batches(ids: list[str], previous: list[tuple[int, list[str]]], rows_per
 def _split(df: pd.DataFrame, batches: list[tuple[int, list[str]]]) -> list[np.ndarray]:
     """Row positions of ``df`` for each batch, in the batch's article order (then the rows'
     own order), so a part's bytes depend only on its articles' rows."""
-    rank: dict[str, int] = {}
-    starts = []
-    for _, ids in batches:
-        starts.append(len(rank))
-        for aid in ids:
-            rank[aid] = len(rank)
-    r = df["article_id"].astype(object).map(rank).to_numpy(dtype="float64", na_value=np.nan)
-    rows = np.flatnonzero(~np.isnan(r))  # rows of no stored article are left out
+    order_ids = pd.Index([aid for _, ids in batches for aid in ids], dtype="string")
+    starts = np.cumsum([0, *(len(ids) for _, ids in batches)])
+    r = order_ids.get_indexer(df["article_id"])
+    rows = np.flatnonzero(r >= 0)  # rows of no stored article are left out
     order = rows[np.argsort(r[rows], kind="stable")]
-    bounds = np.searchsorted(r[order], [*starts, len(rank)])
+    bounds = np.searchsorted(r[order], starts)
     return [order[bounds[i]:bounds[i + 1]] for i in range(len(batches))]
 
 
