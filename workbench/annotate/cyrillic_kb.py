@@ -277,19 +277,27 @@ def transliterate(text: str, language: str) -> str:
     return scheme(text) if scheme and re.search("[\u0400-\u04ff]", text) else text
 
 
-_CONSONANT_PAIRS = (("shch", "sh"), ("ch", "c"), ("zh", "j"), ("kh", "h"), ("ph", "f"), ("ts", "c"),
-                    ("tz", "c"), ("ck", "k"), ("w", "v"), ("x", "ks"), ("q", "k"))
+_CONSONANT_PAIRS = (("shch", "sh"), ("sch", "sh"), ("ck", "k"), ("ch", "ç"), ("zh", "j"),
+                    ("kh", "h"), ("ph", "f"), ("ts", "ç"), ("tz", "ç"), ("w", "v"), ("x", "ks"),
+                    ("q", "k"))
+_LATIN_C = re.compile(r"c(?=[eiy])")  # Cecil: s; Macron, Clinton: k (Макрон, Клинтон)
+_SLAVIC_IC = re.compile(r"ic$")
 
 
 def loose_key(name: str) -> str:
-    """A spelling-blind key of a Latin name: consonants only, a few digraphs unified
-    ("Kasym-Zhomart Tokayev" and "Kassym-Jomart Tokayev" are both "ksm jmrt tkv")."""
+    """A spelling-blind key of a Latin name: consonants only, a few digraphs unified, an
+    initial vowel as ``a`` ("Kasym-Zhomart Tokayev" and "Kassym-Jomart Tokayev" are both
+    "ksm jmrt tkv"; "Andy Murray" and "Endi Marrey", "Emmanuel Macron" and "Emmanuel Makron"
+    agree)."""
     words = re.sub(r"[^a-z ]+", " ", unicodedata_fold(name)).split()
     out = []
     for word in words:
         for a, b in _CONSONANT_PAIRS:
             word = word.replace(a, b)
-        word = word[0] + re.sub(r"[aeiouy']", "", word[1:]) if word else word
+        word = _SLAVIC_IC.sub("iç", word)  # Djokovic, Vucic: -ич
+        word = _LATIN_C.sub("s", word).replace("c", "k").replace("ç", "c")
+        head = "a" if word[:1] in "aeiouy" else word[:1]
+        word = head + re.sub(r"[aeiouy']", "", word[1:]) if word else word
         out.append(re.sub(r"(.)\1+", r"\1", word))
     return " ".join(out)
 
