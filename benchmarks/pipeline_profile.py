@@ -159,6 +159,9 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=2,
                         help="timings of whole vs partial parsing (default %(default)s)")
     parser.add_argument("--model", default=None, help="spaCy pipeline (default: choose_model())")
+    parser.add_argument("--tables", action="store_true",
+                        help="4. also compare the rules' rows with the partial parse (AllSides "
+                             "texts + data/sample; two more pipeline passes)")
     args = parser.parse_args()
     corpus = c.require_corpus(args.corpus)
 
@@ -249,8 +252,65 @@ def main() -> int:
     del subs
     print(f"parse of the needed sentences: {checked:,} tokens, {bad:,} with another head or "
           f"label than in the whole-document parse")
+    if args.tables:
+        c.step("4. the rules' rows with the partial parse against the whole parse")
+        extra = pieces(load_corpus(c.REPO / "data" / "sample"))
+        compare_rows(nlp, kb, texts + extra, docs + list(nlp.pipe(extra, batch_size=16)))
     print(c.load_note())
     return 0
+
+
+def compare_rows(nlp: Any, kb: Any, texts: list[str], docs: list[Any]) -> None:
+    """Mention, quote and date rows of every text with the parser run only on the needed
+    sentences (the rest left unparsed: no head, no label) against the whole parse."""
+    from spacy.attrs import DEP, HEAD, SENT_START
+
+    from workbench.annotate.extract import doc_dates
+    from workbench.annotate.mentions import doc_mentions, sentence_starts
+    from workbench.annotate.quotes import doc_quotes
+
+    def rows(doc: Any) -> dict[str, list[str]]:
+        starts = sentence_starts(doc)
+        mentions = doc_mentions(doc, kb, starts)
+        got = {"mentions": mentions, "quotes": doc_quotes(doc, mentions, kb, starts),
+               "dates": doc_dates(doc, None, starts)}
+        return {k: [repr(sorted(r.items())) for r in v] for k, v in got.items()}
+
+    ref = [rows(d) for d in docs]
+    plans = [needed_sentences(d) for d in docs]
+    variants = {"any of the four": lambda cr: np.logical_or.reduce(list(cr.values())),
+                "quotation, date or speech verb only": lambda cr: cr["quotation"] | cr["date"]
+                | cr["speech verb"]}
+    out = []
+    for name, choose in variants.items():
+        plain = list(nlp.pipe(texts, batch_size=16, disable=["parser"]))
+        keeps = [choose(crit) for _, crit in plans]
+        pairs = [sub_doc(d, sents, keep) for d, (sents, _), keep in zip(plain, plans, keeps,
+                                                                       strict=True)]
+        parsed = list(nlp.get_pipe("parser").pipe([p[0] for p in pairs], batch_size=16))
+        differ = dict.fromkeys(ref[0], 0)
+        texts_differ = 0
+        for d, sd, (_, idx), (sents, _), keep, r in zip(plain, parsed, pairs, plans, keeps,
+                                                         ref, strict=True):
+            sent_starts = d.to_array([SENT_START])
+            wanted = {t for k, s in enumerate(sents) if keep[k] for t in range(s.start, s.end)}
+            arr = np.zeros((len(d), 2), dtype="uint64")  # dep 0: no annotation
+            for j, i in enumerate(idx):
+                if i in wanted:  # not the lookahead tokens
+                    arr[i] = (np.int64(idx[sd[j].head.i] - i).astype("uint64"), sd[j].dep)
+            d.from_array([HEAD, DEP], arr)
+            d.from_array([SENT_START], sent_starts)  # the tree moved them; put them back
+            got = rows(d)
+            for k in differ:
+                a, b = set(r[k]), set(got[k])
+                differ[k] += len(a ^ b)
+            texts_differ += got != r
+        share = sum(len(p[1]) for p in pairs) / sum(len(d) for d in docs)
+        out.append([name, share, f"{texts_differ}/{len(docs)}",
+                    *(f"{differ[k]} of {sum(len(r[k]) for r in ref):,}" for k in differ)])
+    c.print_table(["parser on sentences with", "share of tokens parsed", "texts that differ",
+                   "mention rows differing", "quote rows differing", "date rows differing"], out,
+                  title="4. rows with the partial parse (AllSides texts + data/sample)")
 
 
 if __name__ == "__main__":
