@@ -81,15 +81,17 @@ def allsides() -> pd.DataFrame:
 
 def synthetic(base: pd.DataFrame, n: int) -> pd.DataFrame:
     """SYNTHETIC: ``n`` articles made of copies of ``base`` with new ids, copy k shifted by
-    25·k years so it never shares a window with another copy (pandas dates end in 2262: up
-    to 10 copies, 100k articles)."""
-    if n > 10 * len(base):
-        raise SystemExit("synthetic corpora go up to 10 copies (dates past 2262 do not exist)")
+    10·k years (AllSides spans 8.6 years, so no copy shares a story window with another and
+    the articles per day stay as in AllSides; microsecond timestamps go far past 2262). The
+    base's undated articles stay undated in copy 0 only; in the other copies they take the
+    date of the article before them in the file: a real corpus of 1M articles would not hold
+    100 identical undated copies of each, all grouped against each other."""
     copies = []
     for k in range(-(-n // len(base))):
         c = base.copy()
         c["article_id"] = [f"k{k:03d}{i}" for i in c["article_id"]]
-        c["published"] = c["published"] + pd.DateOffset(years=25 * k)
+        dates = c["published"] if k == 0 else c["published"].ffill().bfill()
+        c["published"] = dates + pd.DateOffset(years=10 * k)
         copies.append(c)
     return pd.concat(copies, ignore_index=True).head(n)
 

@@ -218,6 +218,8 @@ RESULT_ATTRS: dict[str, str] = {
     "skipped": "list[str]: files not read as articles, and why (`load_corpus`'s articles).",
     "options": "dict: the grouping options a `stories` table was made with (`window_days`, "
                "`pair_threshold`, `merge_threshold`, `max_span_days`).",
+    "seconds": "dict: where grouping a `stories` table took its time, in seconds (`vectors`, "
+               "`pairs`, `merge`, `write`; the IDF sample is outside them).",
 }
 
 

@@ -1,18 +1,23 @@
 """Stories: articles about the same event, across outlets.
 
-Method (deterministic; never all pairs):
+Method (deterministic, independent of row order; never all pairs; memory bounded by the time
+window being grouped, not by the corpus):
 
-1. Each article becomes a TF-IDF vector of its headline (counted twice), its lead and body
-   (the first ``LEAD_CHARS`` characters, so the opening outweighs late background), and, when
-   the corpus mixes languages, its canonical entities (one token per ``entity_id``:
-   "Zelensky" and "Зеленский" match).
-2. Candidate pairs come from blocks by publication day: an article is compared only with
-   articles published within ``window_days`` of it (sparse products per day), and an undated
-   article with every article, by content alone. Pairs under ``pair_threshold`` are dropped.
-3. Pairs are merged from the most similar down (union-find), but two groups join only when
-   their centroids are similar too (``merge_threshold``): average-link in effect, so a chain
-   of pairwise-similar articles cannot glue two different events of the same kind (two
-   earthquakes) into one story.
+1. Each article becomes a hashed TF-IDF vector (``story_vectors``) of its headline (counted
+   twice), the opening ``LEAD_CHARS`` characters of its text (the opening outweighs late
+   background), and, when the corpus mixes languages, its canonical entities (one token per
+   ``entity_id``: "Zelensky" and "Зеленский" match). IDF comes from a bounded sample.
+2. Articles are taken in time order (by day, then id), ``SEGMENT`` dated articles at a time.
+   Candidate pairs: each article against those published within ``window_days`` of it, and
+   against every undated article (undated ones are grouped by content alone). Pairs under
+   ``pair_threshold`` are dropped.
+3. A segment's pairs are merged from the most similar down (union-find), but two groups join
+   only when their centroids are similar too (``merge_threshold``) and the joined story spans
+   at most ``max_span_days``: average-link in effect, so a chain of pairwise-similar articles
+   cannot glue two different events of the same kind (two earthquakes) into one story. A
+   story that can no longer grow (nothing within its window or span is still to come) is
+   written out and forgotten; on a corpus of up to ``SEGMENT`` dated articles this is the
+   same as merging every pair of the corpus most-similar-first.
 
 The thresholds were chosen on the development sets (``benchmarks/stories.py`` prints B-cubed
 F1 on NewsWCL50's gold events and pair accuracy on the tgcontest same-story pairs).
@@ -21,15 +26,27 @@ F1 on NewsWCL50's gold events and pair accuracy on the tgcontest same-story pair
 from __future__ import annotations
 
 import hashlib
-import re
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
-LEAD_CHARS = 3000
-_TOKEN = re.compile(r"(?u)\b[^\W\d_]{2,}\b")
-ENTITY_TYPES = ("PERSON", "ORG", "PLACE", "EVENT")
+from workbench.analyze.story_vectors import (
+    IDF_SAMPLE,
+    LEAD_CHARS,
+    StoryVectorizer,
+    entity_tokens,
+    idf_sample,
+    story_documents,
+)
+
+__all__ = ["LEAD_CHARS", "SEGMENT", "StoryOptions", "bcubed", "group_stories", "story_summary"]
+SEGMENT = 20_000
+_BLOCK = 2000
+_ROWS = 256  # rows per band of dated pairs: a band's columns are its rows' window
+_BIG = np.iinfo(np.int64).max
 
 
 @dataclass(frozen=True)
@@ -47,146 +64,118 @@ class StoryOptions:
     (an investigation) is a series of stories, not one."""
 
 
-def story_documents(articles: pd.DataFrame, mentions: pd.DataFrame | None = None) -> list[str]:
-    """The text each article is compared by: headline twice, lead and body, and — in a corpus
-    of more than one language — entity tokens.
-
-    Entity tokens are what makes "Zelensky" and "Зеленский" one thing; within one language the
-    names are words already, and counting them twice glued different events about the same
-    people together (two Korea summits a week apart, on NewsWCL50).
-    """
-    ents: dict[str, str] = {}
-    langs = articles["language"].dropna().nunique() if "language" in articles.columns else 1
-    if mentions is not None and len(mentions) and langs > 1:
-        m = mentions[mentions["type"].isin(ENTITY_TYPES) & mentions["entity_id"].notna()]
-        tokens = "zz" + m["entity_id"].astype(str).str.replace(r"\W+", "", regex=True).str.lower()
-        # Each entity once per article: the words already say how much it is about them; the
-        # token only has to make "Zelensky" and "Зеленский" the same thing.
-        ents = (pd.DataFrame({"a": m["article_id"].astype(str), "t": tokens})
-                .drop_duplicates().groupby("a")["t"].agg(" ".join).to_dict())
-    titles = articles["title"].fillna("").astype(str)
-    texts = articles["text"].fillna("").astype(str).str.slice(0, LEAD_CHARS)
-    return [f"{t} {t} {x} {ents.get(str(a), '')}"
-            for t, x, a in zip(titles, texts, articles["article_id"], strict=True)]
-
-
-def vectorize(docs: list[str]):  # noqa: ANN201 - a scipy CSR matrix
-    """L2-normalised TF-IDF rows (sublinear term frequency; words seen in one article only, and
-    words in over half the articles, left out on corpora big enough to say so)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
-    n = len(docs)
-    vec = TfidfVectorizer(sublinear_tf=True, min_df=2 if n >= 50 else 1,
-                          max_df=0.5 if n >= 50 else 1.0, stop_words=_stop_words(),
-                          token_pattern=_TOKEN.pattern, dtype=np.float32)
-    try:
-        return vec.fit_transform(docs), vec
-    except ValueError:  # every document empty after stop words
-        from scipy import sparse
-
-        return sparse.csr_matrix((n, 1), dtype=np.float32), None
-
-
-def _stop_words() -> list[str]:
-    """English, Russian and Ukrainian function words (spaCy's lists; no model needed)."""
-    from spacy.lang.en.stop_words import STOP_WORDS as EN
-    from spacy.lang.ru.stop_words import STOP_WORDS as RU
-    from spacy.lang.uk.stop_words import STOP_WORDS as UK
-
-    # Only words the token pattern can produce ("don't" is two tokens, never one).
-    return sorted(w for w in EN | RU | UK if _TOKEN.fullmatch(w))
-
-
-def candidate_pairs(X, days: np.ndarray, window_days: int,  # noqa: ANN001
-                    threshold: float, block: int = 2000) -> pd.DataFrame:
-    """Pairs ``(i, j, sim)`` with ``i < j`` and cosine ``sim >= threshold``: dated articles
-    against those within ``window_days``, undated ones against all."""
+def _pairs(a, b, threshold: float, upper: bool, offset_a: int = 0,  # noqa: ANN001
+           offset_b: int = 0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Index pairs (in the offsets' numbering) of rows of ``a`` and ``b`` with cosine
+    ``>= threshold`` (``upper``: only ``i < j``)."""
     from scipy import sparse
 
-    n = X.shape[0]
-    out: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
-    dated = np.flatnonzero(days >= 0)
-    undated = np.flatnonzero(days < 0)
-    order = dated[np.argsort(days[dated], kind="stable")]
-    sorted_days = days[order]
-
-    def keep(rows: np.ndarray, cols: np.ndarray) -> None:
-        if not len(rows) or not len(cols):
-            return
-        sims = sparse.coo_matrix(X[rows] @ X[cols].T)
-        mask = sims.data >= threshold
-        i, j = rows[sims.row[mask]], cols[sims.col[mask]]
-        sel = i < j
-        out.append((i[sel], j[sel], sims.data[mask][sel]))
-
-    start = 0
-    while start < len(order):
-        stop = min(start + block, len(order))
-        rows = order[start:stop]
-        # Forward only: the pair (earlier, later) is found from the earlier article's block.
-        hi = np.searchsorted(sorted_days, sorted_days[stop - 1] + window_days, side="right")
-        lo = np.searchsorted(sorted_days, sorted_days[start], side="left")
-        cols = order[lo:hi]
-        keep(rows, cols)
-        keep(cols, rows)  # same-day pairs whose earlier index sits in the later block
-        start = stop
-    for s in range(0, len(undated), block):
-        rows = undated[s:s + block]
-        keep(rows, np.arange(n))
-        keep(np.arange(n), rows)
-    if not out:
-        return pd.DataFrame({"i": [], "j": [], "sim": []})
-    df = pd.DataFrame({"i": np.concatenate([o[0] for o in out]),
-                       "j": np.concatenate([o[1] for o in out]),
-                       "sim": np.concatenate([o[2] for o in out])})
-    df = df.drop_duplicates(["i", "j"])
-    # Dated pairs further apart than the window can come in through same-block products.
-    di, dj = days[df["i"].to_numpy()], days[df["j"].to_numpy()]
-    ok = (di < 0) | (dj < 0) | (np.abs(di - dj) <= window_days)
-    return df[ok].sort_values(["sim", "i", "j"], ascending=[False, True, True],
-                              kind="stable", ignore_index=True)
+    sims = sparse.coo_matrix(a @ b.T)
+    mask = sims.data >= threshold
+    i, j = sims.row[mask].astype(np.int64) + offset_a, sims.col[mask].astype(np.int64) + offset_b
+    sel = i < j if upper else slice(None)
+    return i[sel], j[sel], sims.data[mask][sel]
 
 
-def merge_pairs(X, pairs: pd.DataFrame, threshold: float,  # noqa: ANN001
-                days: np.ndarray | None = None, max_span_days: int | None = None
-                ) -> np.ndarray:
-    """A group label per article: pairs merged from the most similar, two groups joining only
-    when their centroids' cosine reaches ``threshold`` and, with ``days`` (-1: undated), the
-    joined group spans at most ``max_span_days``."""
-    n = X.shape[0]
-    parent = np.arange(n)
-    sums: dict[int, object] = {}
-    big = np.iinfo(np.int64).max
-    d = days if days is not None else np.full(n, -1)
-    first = np.where(d >= 0, d, big)
-    last = np.where(d >= 0, d, -1)
+def _compact(*mats):  # noqa: ANN001, ANN202 - scipy CSR matrices
+    """The matrices with their columns renumbered over the columns any of them uses: products
+    of hashed vectors need not allocate millions of empty columns."""
+    from scipy import sparse
 
-    def find(a: int) -> int:
+    used = np.zeros(mats[0].shape[1] + 1, dtype=np.int64)
+    for m in mats:
+        used[m.indices] = 1
+    new = np.cumsum(used) - 1
+    width = int(new[-1]) + 1
+    return [sparse.csr_matrix((m.data, new[m.indices], m.indptr), shape=(m.shape[0], width))
+            for m in mats]
+
+
+def dated_pairs(x, days: np.ndarray, window_days: int, threshold: float,  # noqa: ANN001
+                first_new: int) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Pairs ``(i, j, sim)``, ``i < j``, of rows of ``x`` (sorted by ``days``) at most
+    ``window_days`` apart with ``j >= first_new``: the pairs the new rows bring."""
+    out = []
+    (x,) = _compact(x)
+    for r0 in range(0, x.shape[0], _ROWS):
+        r1 = min(r0 + _ROWS, x.shape[0])
+        c0 = max(r0, first_new)
+        c1 = int(np.searchsorted(days, days[r1 - 1] + window_days, side="right"))
+        if c0 >= c1:
+            continue
+        i, j, s = _pairs(x[r0:r1], x[c0:c1], threshold, True, r0, c0)
+        ok = days[j] - days[i] <= window_days
+        out.append((i[ok], j[ok], s[ok]))
+    return out
+
+
+class _Groups:
+    """Union-find over article indices, each group with its vector sum, first and last day
+    and whether it holds an undated article."""
+
+    def __init__(self, days: np.ndarray, nd: int, row: Callable[[int], object],
+                 opts: StoryOptions):
+        n = len(days)
+        self.parent = np.arange(n)
+        self.undated = np.arange(n) >= nd
+        self.first = np.where(self.undated, _BIG, days)
+        self.last = np.where(self.undated, -_BIG, days)
+        self.done = np.zeros(n, dtype=bool)
+        self.sums: dict[int, object] = {}
+        self.row, self.opts = row, opts
+
+    def find(self, a: int) -> int:
+        parent = self.parent
         while parent[a] != a:
             parent[a] = parent[parent[a]]
-            a = parent[a]
+            a = int(parent[a])
         return a
 
-    def vec(root: int):  # noqa: ANN202
-        return sums.get(root, X[root])
+    def roots(self, idx: np.ndarray) -> np.ndarray:
+        r = self.parent[idx]
+        while True:
+            nxt = self.parent[r]
+            if np.array_equal(nxt, r):
+                break
+            r = nxt
+        self.parent[idx] = r
+        return r
 
-    for i, j in zip(pairs["i"].to_numpy(), pairs["j"].to_numpy(), strict=True):
-        a, b = find(int(i)), find(int(j))
-        if a == b:
-            continue
-        lo, hi = min(first[a], first[b]), max(last[a], last[b])
-        if max_span_days is not None and hi >= 0 and lo != big and hi - lo > max_span_days:
-            continue
-        va, vb = vec(a), vec(b)
-        na, nb = np.sqrt(va.multiply(va).sum()), np.sqrt(vb.multiply(vb).sum())
-        if na == 0 or nb == 0 or float(va.multiply(vb).sum()) / (na * nb) < threshold:
-            continue
-        keep, gone = (a, b) if a < b else (b, a)
-        parent[gone] = keep
-        first[keep], last[keep] = lo, hi
-        sums[keep] = va + vb
-        sums.pop(gone, None)
-    return np.array([find(i) for i in range(n)])
+    def merge(self, i: np.ndarray, j: np.ndarray, sim: np.ndarray) -> None:
+        """Merge pairs from the most similar down (ties by index: deterministic)."""
+        span, threshold = self.opts.max_span_days, self.opts.merge_threshold
+        first, last = self.first, self.last
+        for p in np.lexsort((j, i, -sim)):
+            a, b = self.find(int(i[p])), self.find(int(j[p]))
+            if a == b or self.done[a] or self.done[b]:
+                continue
+            lo, hi = min(first[a], first[b]), max(last[a], last[b])
+            if lo != _BIG and hi - lo > span:  # some member dated, so the last one is too
+                continue
+            va, vb = self.sums.get(a), self.sums.get(b)
+            va = self.row(a) if va is None else va
+            vb = self.row(b) if vb is None else vb
+            na, nb = np.sqrt(va.multiply(va).sum()), np.sqrt(vb.multiply(vb).sum())
+            if na == 0 or nb == 0 or float(va.multiply(vb).sum()) / (na * nb) < threshold:
+                continue
+            keep, gone = (a, b) if a < b else (b, a)
+            self.parent[gone] = keep
+            first[keep], last[keep] = lo, hi
+            self.undated[keep] |= self.undated[gone]
+            self.sums[keep] = va + vb
+            self.sums.pop(gone, None)
+
+    def closed(self, idx: np.ndarray, next_day: int) -> tuple[np.ndarray, np.ndarray]:
+        """Of the not yet written articles ``idx``, those (and their roots) whose story can
+        take no article of ``next_day`` or later."""
+        idx = idx[~self.done[idx]]
+        r = self.roots(idx)
+        o = self.opts
+        span_over = self.first[r] < next_day - o.max_span_days
+        out_of_window = (self.last[r] < next_day - o.window_days) & ~self.undated[r]
+        dated = self.first[r] != _BIG
+        shut = dated & (span_over | out_of_window) if next_day < _BIG else np.ones_like(dated)
+        return idx[shut], r[shut]
 
 
 def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
@@ -199,32 +188,149 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     n = len(arts)
     if n == 0:
         return _empty()
-    X, vec = vectorize(story_documents(arts, mentions))
-    published = pd.to_datetime(arts["published"], errors="coerce")
-    days = np.where(published.notna(),
-                    (published.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days, -1
-                    ).astype(np.int64)
-    pairs = candidate_pairs(X, days, opts.window_days, opts.pair_threshold)
-    labels = merge_pairs(X, pairs, opts.merge_threshold, days, opts.max_span_days)
     ids = arts["article_id"].astype(str).to_numpy()
-    # A story is named after its earliest member (by date, then id): adding articles to a
-    # corpus keeps the ids of the stories it already had.
-    key = pd.DataFrame({"label": labels, "day": np.where(days >= 0, days, np.iinfo(np.int64).max),
-                        "id": ids})
-    first = key.sort_values(["label", "day", "id"]).groupby("label")["id"].first()
-    story = np.array(["s" + hashlib.sha1(first[lab].encode()).hexdigest()[:10]
-                      for lab in labels])
-    score, words = _centroids(X, labels, vec)
+    published = pd.to_datetime(arts["published"], errors="coerce")
+    dated = published.notna().to_numpy()
+    row_days = np.where(dated, (published.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days,
+                        0).astype(np.int64)
+    # Processing order: dated articles by day then id, then undated ones by id.
+    order = np.lexsort((ids, np.where(dated, row_days, _BIG)))
+    days = row_days[order]
+    nd = int(dated.sum())
+    ents = entity_tokens(arts, mentions)
+    vz = StoryVectorizer()
+
+    def docs(pos: np.ndarray) -> list[str]:
+        return story_documents(arts.iloc[order[pos]], ents)
+
+    if n <= IDF_SAMPLE:  # the sample is the corpus: vectorise once
+        from scipy import sparse
+
+        counts = sparse.vstack([vz.counts(docs(np.arange(s, min(s + _BLOCK, n))), learn=True)
+                                for s in range(0, n, _BLOCK)]).tocsr()
+        vz.fit_idf([counts], n)
+        whole = vz.weigh(counts)
+        del counts
+
+        def vectors(lo: int, hi: int):  # noqa: ANN202
+            return whole[lo:hi]
+    else:
+        pos = np.argsort(order)[idf_sample(ids, IDF_SAMPLE)]
+        pos = np.sort(pos)
+        vz.fit_idf((vz.counts(docs(pos[s:s + _BLOCK]), learn=True)
+                    for s in range(0, len(pos), _BLOCK)), n)
+
+        def vectors(lo: int, hi: int):  # noqa: ANN202
+            from scipy import sparse
+
+            # Words outside the sample name stories only if some headline has them.
+            vz.learn_words(arts["title"].iloc[order[lo:hi]].fillna("").astype(str).tolist())
+            return sparse.vstack([vz.weigh(vz.counts(docs(np.arange(s, min(s + _BLOCK, hi)))))
+                                  for s in range(lo, hi, _BLOCK)]).tocsr()
+    return _stream(arts, ids, order, days, nd, vectors, vz, opts)
+
+
+def _stream(arts: pd.DataFrame, ids: np.ndarray, order: np.ndarray, days: np.ndarray,
+            nd: int, vectors: Callable[[int, int], object], vz: StoryVectorizer,
+            opts: StoryOptions) -> pd.DataFrame:
+    """Group in time order (see the module docstring); indices are processing positions."""
+    from scipy import sparse
+
+    n, w, t = len(days), opts.window_days, opts.pair_threshold
+    segs: list[tuple[int, int, object]] = []  # dated articles still needed: (lo, hi, rows)
+    clock = time.perf_counter()
+    und = vectors(nd, n) if n > nd else None
+    secs = {"vectors": time.perf_counter() - clock}
+
+    def rows(idx: np.ndarray):  # noqa: ANN202 - sorted indices' vectors
+        parts = [m[idx[(idx >= lo) & (idx < hi)] - lo] for lo, hi, m in segs]
+        if und is not None:
+            parts.append(und[idx[idx >= nd] - nd])
+        return sparse.vstack(parts, format="csr")
+
+    def row(g: int):  # noqa: ANN202 - one article's vector
+        if g >= nd:
+            return und[g - nd]
+        lo, _, m = next(sg for sg in segs if sg[0] <= g < sg[1])
+        return m[g - lo]
+
+    groups = _Groups(days, nd, row, opts)
+    story = np.empty(n, dtype=object)
+    score = np.zeros(n)
+    label = np.empty(n, dtype=object)
+
+    def write(idx: np.ndarray, roots: np.ndarray) -> None:
+        if not len(idx):
+            return
+        score[idx], label[idx] = _centroids(rows(idx), roots, vz)
+        # A story is named after its earliest member (by date, then id): adding articles to
+        # a corpus keeps the ids of the stories it already had.
+        uniq, at, inv = np.unique(roots, return_index=True, return_inverse=True)
+        names = np.array(["s" + hashlib.sha1(ids[order[idx[p]]].encode()).hexdigest()[:10]
+                          for p in at], dtype=object)
+        story[idx] = names[inv]
+        groups.done[idx] = True
+        for r in uniq:
+            groups.sums.pop(int(r), None)
+
+    clock = time.perf_counter()
+    pending = []
+    if und is not None:  # undated against undated, once
+        (und_c,) = _compact(und)
+        pending = [_pairs(und_c[s:s + _BLOCK], und_c, t, True, nd + s, nd)
+                   for s in range(0, n - nd, _BLOCK)]
+    done_lo = 0
+    clock = _tick(secs, "pairs", clock)
+    for s in range(0, max(nd, 1), SEGMENT):
+        e = min(s + SEGMENT, nd)
+        if e > s:
+            clock = time.perf_counter()
+            segs.append((s, e, vectors(s, e)))
+            clock = _tick(secs, "vectors", clock)
+            w0 = int(np.searchsorted(days[:nd], days[s] - w, side="left"))
+            for i, j, sim in dated_pairs(rows(np.arange(w0, e)), days[w0:e], w, t, s - w0):
+                pending.append((i + w0, j + w0, sim))
+            if und is not None:  # undated articles are compared with every dated one
+                new, und_c = _compact(segs[-1][2], und)
+                pending += [_pairs(new[b:b + _BLOCK], und_c, t, False, s + b, nd)
+                            for b in range(0, e - s, _BLOCK)]
+        clock = _tick(secs, "pairs", clock)
+        if pending:
+            groups.merge(*(np.concatenate([p[k] for p in pending]) for k in range(3)))
+        pending = []
+        clock = _tick(secs, "merge", clock)
+        next_day = int(days[e]) if e < nd else _BIG
+        write(*groups.closed(np.concatenate([np.arange(done_lo, e), np.arange(nd, n)]),
+                             next_day))
+        open_ = np.flatnonzero(~groups.done[done_lo:e])
+        done_lo = done_lo + int(open_[0]) if len(open_) else e
+        if e < nd:  # keep what the next window and the open stories need
+            keep = min(done_lo, int(np.searchsorted(days[:nd], next_day - w, side="left")))
+            segs = [sg for sg in segs if sg[1] > keep]
+        _tick(secs, "write", clock)
+    out_story, out_score, out_label = (np.empty(n, dtype=object), np.zeros(n),
+                                       np.empty(n, dtype=object))
+    out_story[order], out_score[order], out_label[order] = story, score, label
     dup = arts["duplicate_of"] if "duplicate_of" in arts.columns else pd.Series([None] * n)
     out = pd.DataFrame({"article_id": pd.array(ids, dtype="string"),
-                        "story_id": pd.array(story, dtype="string"), "score": score,
-                        "copy": dup.notna().to_numpy(), "dated": days >= 0,
-                        "label": pd.Categorical(words)})
+                        "story_id": pd.array(out_story, dtype="string"),
+                        "score": np.round(out_score, 4), "copy": dup.notna().to_numpy(),
+                        "dated": np.argsort(order) < nd,
+                        "label": pd.Categorical(out_label)})
     out.attrs["options"] = opts.__dict__.copy()
+    out.attrs["seconds"] = {k: round(v, 2) for k, v in secs.items()}
     return out
 
 
-def _centroids(X, labels: np.ndarray, vec, n_terms: int = 4  # noqa: ANN001
+def _tick(secs: dict[str, float], what: str, since: float) -> float:
+    """Add the time since ``since`` to ``secs[what]`` (where grouping time goes: the
+    benchmark prints it); the time now."""
+    now = time.perf_counter()
+    secs[what] = secs.get(what, 0.0) + now - since
+    return now
+
+
+def _centroids(x, labels: np.ndarray, vz: StoryVectorizer, n_terms: int = 4  # noqa: ANN001
                ) -> tuple[np.ndarray, list[str]]:
     """Each article's cosine to its story's centroid, and each article's story label (the
     centroid's heaviest words, entity tokens left out)."""
@@ -233,19 +339,23 @@ def _centroids(X, labels: np.ndarray, vec, n_terms: int = 4  # noqa: ANN001
     uniq, inv = np.unique(labels, return_inverse=True)
     member = sparse.csr_matrix((np.ones(len(labels), dtype=np.float32),
                                 (inv, np.arange(len(labels)))), shape=(len(uniq), len(labels)))
-    cent = (member @ X).tocsr()
+    cent = (member @ x).tocsr()
     norms = np.sqrt(np.asarray(cent.multiply(cent).sum(axis=1))).ravel()
     norms[norms == 0] = 1
-    sims = np.asarray(X.multiply(cent[inv]).sum(axis=1)).ravel() / norms[inv]
-    names = vec.get_feature_names_out() if vec is not None else np.array([])
+    sims = np.asarray(x.multiply(cent[inv]).sum(axis=1)).ravel() / norms[inv]
     words = []
     for r in range(cent.shape[0]):
         lo, hi = cent.indptr[r], cent.indptr[r + 1]
         cols, vals = cent.indices[lo:hi], cent.data[lo:hi]
-        order = np.lexsort((cols, -vals))  # heaviest first, ties by column: deterministic
-        top = [names[c] for c in cols[order] if not names[c].startswith("zz")][:n_terms]
+        top = []
+        for c in cols[np.lexsort((cols, -vals))]:  # heaviest first, ties by column
+            word = vz.word(int(c))
+            if word and not word.startswith("zz"):
+                top.append(word)
+                if len(top) == n_terms:
+                    break
         words.append(" · ".join(top))
-    return np.round(sims.astype(np.float64), 4), [words[k] for k in inv]
+    return sims.astype(np.float64), [words[k] for k in inv]
 
 
 def _empty() -> pd.DataFrame:

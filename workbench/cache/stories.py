@@ -20,8 +20,8 @@ from workbench.cache.paths import write_entry
 
 def stories_key(articles: pd.DataFrame, mentions: pd.DataFrame, options: dict[str, Any]) -> str:
     """Key of a grouping: article ids and dates, the entity ids mentioned, the options and
-    the source of ``analyze/stories.py``."""
-    from workbench.analyze import stories as module
+    the source of the grouping code (``analyze/stories.py``, ``analyze/story_vectors.py``)."""
+    from workbench.analyze import stories, story_vectors
 
     h = hashlib.sha256()
     h.update(pd.util.hash_pandas_object(
@@ -31,7 +31,8 @@ def stories_key(articles: pd.DataFrame, mentions: pd.DataFrame, options: dict[st
             mentions[["article_id", "entity_id", "type"]].astype("string"), index=False
         ).to_numpy().tobytes())
     h.update(json.dumps(options, sort_keys=True, default=str).encode())
-    h.update(Path(module.__file__).read_bytes())
+    for module in (stories, story_vectors):
+        h.update(Path(module.__file__).read_bytes())
     return h.hexdigest()[:24]
 
 
