@@ -14,7 +14,8 @@ What it measures (one run, the same texts: the Russian articles of
   (target ≥ 0.90), by wall clock and by CPU time; numpy runs one thread (OMP_NUM_THREADS=1),
   so CPU time is not inflated by threads spinning on a busy machine.
   c. ``annotate()`` on the whole corpus (Russian and English, fresh cache): the pipelines by
-     language, the top entities per language, and the entities counted in both languages.
+     language, the top entities per language, the entities counted in both languages, and
+     word keyness by outlet within each language (Russian words by lemma).
 
     .venv/bin/python benchmarks/russian.py            # all 392 Russian articles, 4 blocks
     .venv/bin/python benchmarks/russian.py --n 100 --blocks 2 --no-corpus
@@ -158,7 +159,8 @@ def corpus_summary(articles, top: int) -> None:
     for lang, text in ann.stats["pipelines"].items():
         print(f"  {lang}: {text}")
     lang = articles.set_index("article_id")["language"]
-    m = ann.mentions.assign(language=ann.mentions["article_id"].map(lang))
+    m = ann.mentions[ann.mentions["field"].isna()]  # the body; not aside lines (photo titles)
+    m = m.assign(language=m["article_id"].map(lang))
     for language, rows in m.groupby("language"):
         print(f"\ntop entities, {language} ({rows['article_id'].nunique()} articles):")
         for kind in ("PERSON", "PLACE", "ORG"):
@@ -171,6 +173,24 @@ def corpus_summary(articles, top: int) -> None:
     people = shared[shared["type"] == "PERSON"].groupby("entity")["language"].unique()
     print(f"\nentities counted in more than one language: {int((both > 1).sum())}; people: "
           + ", ".join(f"{name} ({'/'.join(sorted(langs))})" for name, langs in people.items()))
+    keyness_by_language(ann, top)
+
+
+def keyness_by_language(ann, top: int) -> None:
+    """Word keyness by outlet, within each language (analyze/keyness.py): the most
+    distinctive terms of the largest outlets of each language, and what it cost."""
+    from workbench import analyze as an
+
+    started = time.process_time()
+    arts = an.select_articles(ann.articles)
+    k = an.keyness(an.word_counts(arts), min_count=3)
+    print(f"\nword keyness by outlet within each language: {time.process_time() - started:.2f} s "
+          f"CPU for {len(arts)} articles")
+    for part in an.by_language(k):
+        totals = sorted(part.attrs["group_totals"].items(), key=lambda kv: -kv[1])[:3]
+        for group, n in totals:
+            terms = part[(part["group"] == group) & (part["z"] > 0)].head(top // 2)["term"]
+            print(f"  {part.attrs['language']} {group} ({n:,} terms): {', '.join(terms)}")
 
 
 if __name__ == "__main__":

@@ -15,12 +15,13 @@ break or a stop word between two tokens breaks the n-gram, so "the Kiev regime,"
 Other languages (``language=``, the article's ``language`` code): Russian and Ukrainian words
 are counted by lemma (pymorphy3, the dictionaries the annotator uses), so "Киева", "Киеве" and
 "Киев" are one term ``киев`` and phrases are runs of lemmas (``специальный военный
-операция``); ё is written е; a word in capitals (ВСУ, НАБУ) stays as it is, lowercased, and a
-reading as a first name or surname gives way to another (Ukrainian "Києві" is Київ, not the
-name Кий); stop words are spaCy's lists for the language (``stopwords-ru.txt``,
-``stopwords-uk.txt``), checked on the word and on its lemma; Latin-script words inside them
-follow the English rules.  Any other language: lowercased words less spaCy's stop list for it
-when spaCy has one; unknown (missing) languages follow the English rules.
+операция``); ё is written е; a word in capitals (ВСУ, НАБУ) stays as it is, lowercased; the
+likeliest reading wins, and among equally likely ones a common word or place before a first
+name or surname (Ukrainian "Києві" is Київ, not the name Кий); stop words are spaCy's
+lists for the language (``stopwords-ru.txt``, ``stopwords-uk.txt``), checked on the word and
+on its lemma; Latin-script words inside them follow the English rules.  Any other
+language: lowercased words less spaCy's stop list for it when spaCy has one; unknown
+(missing) languages follow the English rules.
 """
 
 from __future__ import annotations
@@ -187,7 +188,12 @@ def _word_rule(language: str) -> Callable[[str], str | None]:
         if raw.isupper() and len(raw) > 1:  # an abbreviation: pymorphy3 guesses ("НАБУ" → наб)
             return low
         readings = parse(low)[:4]
-        best = next((p for p in readings if not _NAME_TAGS & p.tag.grammemes), None)
-        form = (best or readings[0]).normal_form.replace("ё", "е") if readings else low
+        if not readings:
+            return low
+        # The likeliest reading; among equally likely ones (the Ukrainian dictionary has no
+        # frequencies) a common word or place before a first name or surname.
+        tied = [p for p in readings if p.score >= readings[0].score]
+        best = next((p for p in tied if not _NAME_TAGS & p.tag.grammemes), readings[0])
+        form = best.normal_form.replace("ё", "е")
         return None if form in stops else form
     return lemma
