@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from workbench.store.layout import StoreError
 from workbench.store.read import Store, open_store
-from workbench.store.write import WriteReport, update_store, write_store
+from workbench.store.write import StoreWriter, WriteReport, update_store, write_store
 
-__all__ = ["Store", "StoreError", "WriteReport", "open_store", "update_store", "write_store"]
+__all__ = ["Store", "StoreError", "StoreWriter", "WriteReport", "open_store", "update_store",
+           "write_store"]
