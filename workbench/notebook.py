@@ -164,6 +164,10 @@ def setup(params: Mapping[str, Any] | None = None, /,
     if "corpus" not in p:
         raise ValueError("setup() needs the corpus parameter")
     group_by = p.get("group_by") or "outlet"
+    from workbench.store.nb_corpus import is_store
+
+    if is_store(p["corpus"]):
+        return _setup_store(p, group_by)
     ann = wb.open_corpus(p["corpus"], model=p.get("model") or None,
                          cache_dir=p.get("cache_dir") or None, sources=p.get("sources") or None)
     chosen = {"outlets": p.get("outlets") or None, "groups": p.get("groups") or None,
@@ -182,14 +186,45 @@ def setup(params: Mapping[str, Any] | None = None, /,
                                    min_groups=int(p.get("stories_min_outlets") or 0),
                                    by=group_by, mentions=ann.mentions)
     if arts.empty:
-        asked = {k: v for k, v in p.items() if k in _SELECTION and v not in (None, "", [], 0)}
-        note("No article matches the selection"
-             + (f" ({', '.join(f'{k}={v!r}' for k, v in asked.items())})" if asked else "")
-             + f" among the corpus's {len(ann.articles):,} articles: nothing to show. Widen "
-             "the selection (outlets, groups, dates, story).", kind="warning")
-        for text in an.notes(arts):
-            note(text)
-        raise NoArticles("no article matches the selection")
+        _no_articles(p, arts, len(ann.articles))
+    _show_context(p, ann, arts, group_by)
+    return ann, arts
+
+
+def _no_articles(p: Mapping[str, Any], arts: Any, n_corpus: int) -> None:
+    from workbench import analyze as an
+
+    asked = {k: v for k, v in p.items() if k in _SELECTION and v not in (None, "", [], 0)}
+    note("No article matches the selection"
+         + (f" ({', '.join(f'{k}={v!r}' for k, v in asked.items())})" if asked else "")
+         + f" among the corpus's {n_corpus:,} articles: nothing to show. Widen "
+         "the selection (outlets, groups, dates, story).", kind="warning")
+    for text in an.notes(arts):
+        note(text)
+    raise NoArticles("no article matches the selection")
+
+
+def _setup_store(p: Mapping[str, Any], group_by: str) -> tuple[Any, Any]:
+    """``setup`` on a corpus store: a store-backed ``ann`` (table handles, no rows in memory)
+    and the selection as a DuckDB table (:class:`~workbench.store.sql_core.Selection`), which
+    the analyses of :mod:`workbench.analyze` accept in place of pandas tables."""
+    from workbench.store import sql
+    from workbench.store.nb_corpus import StoreCorpus, selection_frame
+
+    ann = StoreCorpus(p["corpus"])
+    arts = sql.select(ann.db, dict(p), group_by=group_by)
+    arts.sample_by = group_by  # the text analyses sample within these groups
+    if not len(arts):
+        _no_articles(p, arts, ann.n_articles)
+    # The context counts a few columns of every selected article: a compact frame of them.
+    meta = selection_frame(arts, [group_by, "published", "published_source", "language"])
+    _show_context(p, ann, meta, group_by)
+    return ann, arts
+
+
+def _show_context(p: Mapping[str, Any], ann: Any, arts: pd.DataFrame, group_by: str) -> None:
+    """The context box, each group's date range, and the period warning."""
+    from workbench import analyze as an
     from workbench.charts import colors
 
     colors.register(an.group_column(arts, group_by).unique())
@@ -201,7 +236,6 @@ def setup(params: Mapping[str, Any] | None = None, /,
     warning = None if p.get("common_period") else an.period_warning(ranges)
     if warning:
         note(warning, kind="warning")
-    return ann, arts
 
 
 def group_ranges(ranges: pd.DataFrame, *, max_rows: int = 60) -> None:

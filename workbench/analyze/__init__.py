@@ -21,6 +21,7 @@ from .adequacy import (
                        thin_groups,
 )
 from .cooccurrence import cooccurrence
+from .dispatch import lexicon_counts, lexicon_matches, of_types, story_articles, wrapped
 from .frequency import OTHER, entity_frequency, entity_ids, top_entities
 from .keyness import (
                        by_language,
@@ -58,6 +59,9 @@ from .tokens import count_terms, stop_words, terms, tokens
 from .variants import variant_shares
 from .voices import quotes_table, voices
 
+# The same calls on a corpus store (notebook.setup's selection and table handles).
+globals().update(wrapped(globals()))
+
 __all__ = [
     "OTHER", "UNKNOWN",
     "select_articles", "restrict", "group_column", "notes",
@@ -77,4 +81,5 @@ __all__ = [
     "check_events", "check_variants", "check_voices", "thin_groups",
     "StoryOptions", "group_stories", "story_summary", "bcubed", "story_coverage",
     "blindspots", "pick_story", "stories_articles",
+    "of_types", "story_articles", "lexicon_matches", "lexicon_counts",
 ]
