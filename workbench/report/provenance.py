@@ -46,7 +46,9 @@ def provenance(corpus: Path, ann: Any, parameters: dict[str, Any]) -> dict[str, 
     info = ann.pipeline
     return {
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "corpus": {"path": str(corpus), "fingerprint": corpus_fingerprint(ann.articles),
+        # A corpus store fingerprints itself from its manifest, without reading its rows.
+        "corpus": {"path": str(corpus), "fingerprint": getattr(ann, "fingerprint", None)
+                   or corpus_fingerprint(ann.articles),
                    "articles": int(len(ann.articles))},
         "pipeline": {"label": info.label, "name": info.name, "version": info.version,
                      "fallback": info.fallback},

@@ -29,6 +29,7 @@ from workbench.report.kernels import KernelPool
 from workbench.report.params import RUN_OPTIONS, check, check_against_corpus, declared
 from workbench.report.provenance import footer, provenance
 from workbench.report.staging import staging_folder, swap_in
+from workbench.store.nb_corpus import is_store
 
 NOTEBOOK_DIR = resources.path("notebooks")  # the packaged notebooks (the repository's, editable)
 EXECUTION_TIMEOUT = 3600  # seconds per cell: a 100k-article cold annotation takes long
@@ -132,7 +133,7 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     checked = [(v, check({**shared, **v.parameters}, declared_params)) for v in variants or []]
     corpus_path = Path(options["corpus"] or resources.path("sample")).expanduser().resolve()
     try:
-        if not find_files(corpus_path).files:
+        if not is_store(corpus_path) and not find_files(corpus_path).files:
             raise ReportError(f"{corpus_path}: no article files in the corpus")
     except CorpusError as exc:
         raise ReportError(f"corpus {exc}") from None
@@ -168,8 +169,14 @@ def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
         from workbench.session import open_corpus
 
         # Here only to fill the cache and learn what to record: the notebooks read the tables.
-        ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache, progress=False,
-                          tables=False, kb=kb_path, scheduler=scheduler, sources=sources)
+        if is_store(corpus_path):  # annotated already: the notebooks aggregate in the store
+            from workbench.store.nb_corpus import open_store_corpus
+
+            ann = open_store_corpus(corpus_path)
+        else:
+            ann = open_corpus(corpus_path, model=info.model_arg, cache_dir=cache,
+                              progress=False, tables=False, kb=kb_path, scheduler=scheduler,
+                              sources=sources)
         for params in [shared, *(p for _, p in checked)]:
             check_against_corpus(params, ann.articles)
         run = _Run(notebooks={p.stem: p for p in paths}, declared=declared_params,

@@ -11,6 +11,7 @@ frame of a few articles (one story) they read those articles' rows and run the p
 from __future__ import annotations
 
 import warnings
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -131,9 +132,11 @@ class StoreCorpus:
     def __init__(self, location: str | Path, *, memory_limit: str = MEMORY_LIMIT,
                  threads: int | None = None) -> None:
         self.db = StoreDB(location, memory_limit=memory_limit, threads=threads)
+        # The connection's spill folder goes when this object (or the kernel) does.
+        weakref.finalize(self, self.db.close)
         self.store = self.db.store
         self.pipeline = Pipeline(self.store.pipeline)
-        self.problems: list[str] = []
+        self.problems: list[str] = list(self.store.manifest.get("problems") or [])
         pipelines = self.store.pipeline.get("pipelines")
         self.stats: dict[str, Any] = {"pipelines": pipelines} if pipelines else {}
         for name in ("articles", "mentions", "quotes", "dates", "stories"):
