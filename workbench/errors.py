@@ -17,6 +17,7 @@ catches ValueError keeps working.
     ├── LexiconError   a phrase-lexicon file that is missing or invalid
     ├── AnnotateError  a model that is not installed, an unreadable cache…
     ├── ReportError    bad report parameters, a missing notebook, an unreadable config…
+    ├── StoreError     a corpus store that cannot be written or read (workbench/store)
     └── UsageError     a command-line argument that makes no sense (``--limit -5``)
 """
 
@@ -31,6 +32,7 @@ __all__ = [
     "LexiconError",
     "LimitError",
     "ReportError",
+    "StoreError",
     "UsageError",
     "WorkbenchError",
 ]
@@ -78,6 +80,11 @@ class AnnotateError(WorkbenchError):
 
 class ReportError(WorkbenchError):
     """Bad parameters, a missing corpus or notebook, an unreadable config…"""
+
+
+class StoreError(WorkbenchError):
+    """A corpus store that cannot be written or read: an unwritable destination, a folder that
+    is not a store, a manifest from a newer workbench, a table the store does not hold."""
 
 
 class UsageError(WorkbenchError):

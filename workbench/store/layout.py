@@ -22,7 +22,7 @@ import json
 from collections.abc import Iterable
 from typing import Any
 
-from workbench.errors import WorkbenchError
+from workbench.errors import StoreError
 
 FORMAT = "workbench-store"
 VERSION = 1
@@ -39,11 +39,6 @@ CONTRACT = {"articles": "articles", "mentions": "mentions", "quotes": "quotes",
             "dates": "dates", "stories": "stories"}
 """The ``workbench.tables`` contract each store table follows (``texts``: a slice of
 ``articles``)."""
-
-
-class StoreError(WorkbenchError):
-    """A store that cannot be written or read: an unwritable destination, a folder that is not
-    a store, a manifest from a newer workbench, a table the store does not hold."""
 
 
 def part_name(table: str, number: int, digest: str) -> str:
