@@ -4,10 +4,15 @@ The store is plain Parquet, so it needs no workbench to read (``pandas.read_parq
 ``read_parquet([...])``, ``dask.dataframe.read_parquet``); this module adds what the manifest
 knows: which files are live (a consistent set while a write is running), the contract dtypes,
 and the ``articles`` metadata joined to its texts on request.
+
+DuckDB reads local files itself (``read_parquet(store.files("mentions"))``); for a store
+behind another fsspec URL, hand it the file system first: ``con.register_filesystem(
+store.fs)``, then ``read_parquet(store.files("mentions"))`` (protocol-qualified URLs).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +114,17 @@ class Store:
         paths = [f"{self.root}/{p}" for p in L.part_files(self.manifest, name)]
         self._table_info(name)
         return ds.dataset(paths, format="parquet", filesystem=self.fs)
+
+    def iter_parts(self, name: str, columns: list[str] | None = None
+                   ) -> Iterator[pd.DataFrame]:
+        """Table ``name`` one part at a time (a bounded batch of articles each), for pandas
+        work in flat memory; the parts of the manifest read when the iteration began."""
+        self._table_info(name)
+        for rel in L.part_files(self.manifest, name):
+            import pyarrow.parquet as pq
+
+            with self.fs.open(f"{self.root}/{rel}", "rb") as fh:
+                yield typed(pq.read_table(fh, columns=columns).to_pandas(), name)
 
     def dask(self, name: str, columns: list[str] | None = None) -> Any:
         """The table as a ``dask.dataframe`` with one partition per part."""
