@@ -159,8 +159,7 @@ def corpus_summary(articles, top: int) -> None:
     for lang, text in ann.stats["pipelines"].items():
         print(f"  {lang}: {text}")
     lang = articles.set_index("article_id")["language"]
-    m = ann.mentions[ann.mentions["field"].isna()]  # the body; not aside lines (photo titles)
-    m = m.assign(language=m["article_id"].map(lang))
+    m = ann.mentions.assign(language=ann.mentions["article_id"].map(lang))
     for language, rows in m.groupby("language"):
         print(f"\ntop entities, {language} ({rows['article_id'].nunique()} articles):")
         for kind in ("PERSON", "PLACE", "ORG"):

@@ -54,13 +54,10 @@ def test_izvestia_variants_recorded(sample_annotations):
 
 def test_mentions_point_into_the_text(sample_annotations):
     texts = sample_annotations.articles.set_index("article_id")["text"]
-    asides = sample_annotations.articles.set_index("article_id")["aside_text"]
     m = sample_annotations.mentions
     assert len(m) > 300
     for row in m.itertuples():
-        # field "aside_text": found in the Cyrillic lines set aside (offsets into aside_text)
-        source = asides if isinstance(row.field, str) else texts
-        assert source[row.article_id][row.start:row.end] == row.text
+        assert texts[row.article_id][row.start:row.end] == row.text
 
 
 def test_no_junk_entities(sample_annotations):

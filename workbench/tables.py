@@ -103,12 +103,27 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "knowledge base, or missing."),
         Column("source", STR, "What found it: `kb` (knowledge base), `model` (statistical NER), "
                "`rule` (normalisation rules)."),
-        Column("field", STR, "Missing for a mention in `text` (nearly all); `aside_text` for "
-               "one in the article's Cyrillic lines set aside from another language's text "
-               "(Russian photo titles of an English edition), annotated with the Russian or "
-               "Ukrainian pipeline: then `start`/`end`/`sent_index` point into `aside_text` "
-               "(`annotate/cyrillic_aside.py`). Analyses leave these out (`restrict`), as the "
-               "cleaner leaves English captions out of `text`; they are in `ann.mentions`."),
+    ),
+    # ann.aside_mentions: the names in an article's Cyrillic lines set aside from another
+    # language's text (annotate/cyrillic_aside.py), apart from `mentions`, which analyses count.
+    "aside_mentions": (
+        Column("article_id", STR, "The article (see `articles`)."),
+        Column("sent_index", INT, "Line number within the article's `aside_text`, from 0 (each "
+               "line a sentence)."),
+        Column("start", INT, "Character offset of the mention in `aside_text` (not `text`)."),
+        Column("end", INT, "Character offset just past the mention in `aside_text`."),
+        Column("text", STR, "The mention as written (`Дональд Трамп`, `НАБУ`)."),
+        Column("label", STR, "As in `mentions`."),
+        Column("type", STR, "As in `mentions`."),
+        Column("entity_id", STR, "As in `mentions`: the same ids in every language."),
+        Column("entity", STR, "As in `mentions`."),
+        Column("variant", STR, "As in `mentions`."),
+        Column("affiliation", STR, "As in `mentions`."),
+        Column("source", STR, "As in `mentions`."),
+        Column("field", STR, "`aside_text`: where the offsets point. These lines (the Russian "
+               "photo titles of an English edition) are annotated with the Russian or "
+               "Ukrainian pipeline so their names are found, and kept out of `mentions` and "
+               "so of the analyses, as the cleaner keeps English captions out of `text`."),
     ),
     "quotes": (
         Column("article_id", STR, "The article."),
@@ -218,8 +233,8 @@ RESULT_ATTRS: dict[str, str] = {
     "skipped": "list[str]: files not read as articles, and why (`load_corpus`'s articles).",
     "options": "dict: the grouping options a `stories` table was made with (`window_days`, "
                "`pair_threshold`, `merge_threshold`, `max_span_days`).",
-    "seconds": "dict: where grouping a `stories` table took its time, in seconds (`vectors`, "
-               "`pairs`, `merge`, `write`; the IDF sample is outside them).",
+    "seconds": "dict: where grouping a `stories` table took its time, in seconds (`idf sample`, "
+               "`vectors`, `pairs`, `undated pairs`, `merge`, `write`).",
 }
 
 

@@ -157,12 +157,8 @@ def _boilerplate(out: pd.DataFrame, include: bool) -> pd.DataFrame:
 def restrict(table: pd.DataFrame, articles: pd.DataFrame) -> pd.DataFrame:
     """Rows of ``mentions`` / ``quotes`` / ``dates`` whose ``article_id`` is in ``articles``,
     without those that start inside one of the article's ``boilerplate`` spans (a selection
-    made with ``include_boilerplate=True`` has none), and without mentions found in the
-    ``aside_text`` lines (``field`` set: photo titles, counted no more than English
-    captions, which the cleaner drops)."""
+    made with ``include_boilerplate=True`` has none)."""
     keep = table["article_id"].isin(set(articles["article_id"].dropna()))
-    if "field" in table.columns:
-        keep &= table["field"].isna()
     out = table[keep.fillna(False).astype(bool)]
     if "boilerplate" not in articles.columns or "start" not in out.columns or out.empty:
         return out

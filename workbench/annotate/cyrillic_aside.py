@@ -4,7 +4,9 @@ The cleaner takes lines in another script than the article's out of ``text`` int
 ``aside_text`` (the Russian photo titles of Izvestia's English edition: "Дональд Трамп",
 "НАБУ", "ВСУ"). Those in Cyrillic are annotated here with the Russian or Ukrainian path
 (:mod:`workbench.annotate.cyrillic`), so the names in them are found; their mention rows say
-``field = "aside_text"`` and their offsets point into ``aside_text``, not into ``text``.
+``field = "aside_text"``, their offsets point into ``aside_text``, and ``annotate`` hands them
+back apart, as ``ann.aside_mentions`` (table ``aside_mentions`` of ``workbench.tables``): like
+the English captions the cleaner drops, photo titles are not counted by the analyses.
 A translation credit ("Переведено сервисом «Яндекс Переводчик»") names a tool, not something
 the article is about: it is blanked, not annotated. Quotes and dates are not looked for (the
 lines are titles and captions, not sentences).

@@ -100,8 +100,6 @@ def suggest(mentions: pd.DataFrame, articles: pd.DataFrame, kb: KnowledgeBase, *
     ``local:`` entity with ``mentions`` ≥ ``min_mentions`` (columns :data:`SUGGESTION_COLUMNS`;
     ``examples`` sentences from different articles, ``spellings`` most common first)."""
     # Unlinked: an id the knowledge base does not have (its own entities may be local: too).
-    if "field" in mentions.columns:  # aside lines' offsets are not into text: no examples
-        mentions = mentions[mentions["field"].isna().to_numpy()]
     ids_ = mentions["entity_id"].astype("string")
     m = mentions[(ids_.str.startswith("local:").fillna(False).astype(bool)
                   & ~ids_.isin(list(kb.entities)).fillna(False).astype(bool)).to_numpy()]

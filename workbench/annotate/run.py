@@ -52,6 +52,9 @@ class Annotations:
     problems: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
     cache_dir: Path | None = None
+    aside_mentions: pd.DataFrame = field(default_factory=lambda: contract.empty("aside_mentions"))
+    """Names in the Cyrillic lines set aside from articles in another language (photo titles;
+    ``annotate/cyrillic_aside.py``): offsets into ``aside_text``, never counted by analyses."""
     _stories: dict[Any, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
@@ -247,13 +250,26 @@ def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.Data
         merged = cached[name].merge(ids, on="key", how="inner").drop(columns="key")
         merged = merged.sort_values(["article_id", "start"], kind="stable", ignore_index=True)
         out[name] = contract.conform(merged, name)
-    out["mentions"], out["quotes"] = link_surnames(out["mentions"], out["quotes"])
+    aside, body = _aside(out["mentions"]), out["mentions"]
+    if "field" in body.columns:  # the aside lines' rows are cached with the article's
+        body = body[body["field"].isna().to_numpy()].drop(columns="field")
+        body = body.reset_index(drop=True)
+    out["mentions"], out["quotes"] = link_surnames(body, out["quotes"])
     out["mentions"] = link_across_languages(out["mentions"])  # Cyrillic ↔ Latin names
     status = cached["keys"].merge(ids, on="key", how="inner")
     problems = [f"article {row.article_id}: {row.message}"
                 for row in status.itertuples() if isinstance(row.message, str)]
     return Annotations(articles=articles, mentions=out["mentions"], quotes=out["quotes"],
-                       dates=out["dates"], pipeline=info, problems=problems)
+                       dates=out["dates"], pipeline=info, problems=problems,
+                       aside_mentions=aside)
+
+
+def _aside(mentions: pd.DataFrame) -> pd.DataFrame:
+    """The cached mention rows of aside lines (``field`` set), as their own table."""
+    if "field" not in mentions.columns or not mentions["field"].notna().any():
+        return contract.empty("aside_mentions")
+    rows = mentions[mentions["field"].notna().to_numpy()].reset_index(drop=True)
+    return contract.conform(rows, "aside_mentions")
 
 
 def _run(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase, store: AnnotationStore,
