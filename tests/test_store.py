@@ -257,6 +257,19 @@ def test_an_update_rewrites_only_the_parts_that_changed(allsides, tmp_path):
     assert_store_holds(root, second)
 
 
+def test_thinned_out_neighbours_are_merged(allsides, tmp_path):
+    root = tmp_path / "s"
+    ids = allsides.articles["article_id"].tolist()
+    write_store(subset(allsides, ids[:40]), root, rows_per_part=10, stories=False)
+    keep = ids[:2] + ids[10:13] + ids[20:30] + ids[30:34]  # parts keep 2, 3, 10 and 4
+    r = update_store(subset(allsides, keep), root, rows_per_part=10, stories=False)
+    assert [(p["number"], p["articles"]) for p in open_store(root).parts] == \
+        [(0, 5), (2, 10), (3, 4)]
+    assert (r.parts, r.rewritten) == (3, 2)
+    assert_store_holds(root, subset(allsides, keep), names=("articles", "mentions", "quotes"))
+    assert stored_files(root) == live(root)
+
+
 def test_a_reader_of_an_older_manifest_rereads_the_new_one(allsides, tmp_path):
     root = tmp_path / "s"
     ids = allsides.articles["article_id"].tolist()

@@ -69,15 +69,24 @@ def pipeline_info(ann: Any) -> dict[str, Any]:
 
 def plan_batches(ids: list[str], previous: list[tuple[int, list[str]]], rows_per_part: int
                  ) -> list[tuple[int, list[str]]]:
-    """Which articles go to which part: ``previous`` parts keep theirs (less those gone), new
-    articles top up the last part, then fill new parts of ``rows_per_part``."""
+    """Which articles go to which part: ``previous`` parts keep theirs (less those gone; two
+    neighbours both under half full are merged), new articles top up the last part, then
+    fill new parts of ``rows_per_part``."""
     present = set(ids)
     placed: set[str] = set()
     batches: list[tuple[int, list[str]]] = []
+    half = rows_per_part / 2
     for number, old in previous:
         kept = [a for a in old if a in present and a not in placed]
         placed.update(kept)
-        if kept:
+        if not kept:
+            continue
+        # Two thinned-out neighbours become one part, so no two neighbours are both under
+        # half full: a corpus never holds much more than twice the parts it needs.
+        last = batches[-1][1] if batches else None
+        if last is not None and len(last) < half and len(kept) < half:
+            last.extend(kept)
+        else:
             batches.append((number, kept))
     new = [a for a in ids if a not in placed]
     if new and batches and len(batches[-1][1]) < rows_per_part:

@@ -18,6 +18,7 @@ For a corpus too large to hold in memory, add its batches one at a time::
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -91,35 +92,27 @@ class StoreWriter:
         self._existing: dict[str, set[str]] = {}
         self._written = 0
         self._started = time.perf_counter()
-        self._lock: Any = None
+        self._held = contextlib.ExitStack()
 
     def __enter__(self) -> StoreWriter:
         check_destination(self.dest)  # before the lock file: a foreign folder stays untouched
-        self._lock = F.lock(self.fs, self.root)
-        self._lock.__enter__()
+        self._held.enter_context(F.lock(self.fs, self.root))
         try:
             self.previous = _previous_manifest(self.fs, self.root)
             self._existing = {name: set(F.listing(self.fs, f"{self.root}/{name}"))
                               for name in L.TABLES}
         except OSError as exc:
-            self._release()
+            self._held.close()
             raise F.write_error(self.where, exc) from None
         except BaseException:
-            self._release()
+            self._held.close()
             raise
         return self
 
     def __exit__(self, exc_type: Any, exc: Any, tb: Any) -> None:
-        try:
+        with self._held:  # the lock goes, published or not
             if exc_type is None and self.report is None:
                 self.publish()
-        finally:
-            self._release()
-
-    def _release(self) -> None:
-        if self._lock is not None:
-            self._lock.__exit__(None, None, None)
-            self._lock = None
 
     @property
     def rows_per_part(self) -> int:
