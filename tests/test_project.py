@@ -16,7 +16,8 @@ from packaging.requirements import Requirement
 ROOT = Path(__file__).resolve().parents[1]
 
 # pip name → conda-forge name, where they differ.
-CONDA_NAMES = {"bleach[css]": "bleach-with-css", "dask[distributed]": "dask", "duckdb": "python-duckdb"}
+CONDA_NAMES = {"bleach[css]": "bleach-with-css", "dask[distributed]": "dask",
+               "duckdb": "python-duckdb"}
 CONDA_ONLY = {"python", "pip", "spacy-model-en_core_web_sm"}
 
 
