@@ -33,7 +33,7 @@ from workbench.store.layout import MANIFEST, TEXT_COLUMNS
 from conftest import SAMPLE, SHARED
 
 ALLSIDES = SHARED / "corpora" / "allsides-10k.jsonl.gz"
-TABLES = ("articles", "mentions", "quotes", "dates", "stories")
+TABLES = ("articles", "mentions", "quotes", "dates", "aside_mentions", "stories")
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,8 @@ def subset(ann, ids, articles: pd.DataFrame | None = None):
     keep = set(ids)
     arts = arts.set_index("article_id", drop=False).loc[list(ids)].reset_index(drop=True)
     parts = {name: getattr(ann, name)[getattr(ann, name)["article_id"].isin(keep)]
-             .reset_index(drop=True) for name in ("mentions", "quotes", "dates")}
+             .reset_index(drop=True) for name in ("mentions", "quotes", "dates",
+                                                  "aside_mentions")}
     return replace(ann, articles=arts, **parts, cache_dir=None, _stories={})
 
 
@@ -203,8 +204,8 @@ def test_a_store_written_batch_by_batch_is_the_same_store(allsides, tmp_path):
             w.add({name: df[df["article_id"].isin(ids)] for name, df in
                    (("articles", allsides.articles), ("mentions", allsides.mentions),
                     ("quotes", allsides.quotes), ("dates", allsides.dates),
-                    ("stories", stories))})
-    assert w.report.summary() == "4 parts, 4 rewritten (24 files written, 0 removed); " \
+                    ("aside_mentions", allsides.aside_mentions), ("stories", stories))})
+    assert w.report.summary() == "4 parts, 4 rewritten (28 files written, 0 removed); " \
         "100 articles"
     # File for file the same bytes, so the same names.
     assert open_store(tmp_path / "batches").parts == open_store(whole).parts
@@ -286,7 +287,7 @@ def test_an_emptied_corpus_leaves_no_parts(allsides, tmp_path):
     root = tmp_path / "s"
     write_store(allsides, root, rows_per_part=40)
     r = update_store(subset(allsides, []), root, rows_per_part=40)
-    assert (r.parts, r.articles, r.files_removed) == (0, 0, 18)
+    assert (r.parts, r.articles, r.files_removed) == (0, 0, 3 * 7)
     assert stored_files(root) == {MANIFEST}
     store = open_store(root)
     assert store.n_articles == 0 and store.files("mentions") == []
@@ -363,9 +364,9 @@ def test_a_killed_write_leaves_the_store_whole(allsides, tmp_path, where, n):
     assert_store_holds(root, new, names)
     assert stored_files(root) == live(root)  # …swept by the next write
     if where == "part":
-        # Kept parts 4–11 get a new articles file, new parts 12–19 five files; the 7 files the
+        # Kept parts 4–11 get a new articles file, new parts 12–19 six files; the 7 files the
         # killed run finished are complete, and reused.
-        assert r.files_written == 8 + 8 * 5 - n
+        assert r.files_written == 8 + 8 * 6 - n
 
 
 # --- fsspec URLs ------------------------------------------------------------------------------
@@ -438,7 +439,7 @@ def test_the_command_writes_then_updates(trained_model, cache_root, tmp_path, ca
             "--cache-dir", str(cache_root), "--rows-per-part", "2"]
     assert main(argv) == 0
     said = capsys.readouterr().out
-    assert f"wrote {out}: 3 parts, 3 rewritten (18 files written, 0 removed); 5 articles" in said
+    assert f"wrote {out}: 3 parts, 3 rewritten (21 files written, 0 removed); 5 articles" in said
     assert main(argv) == 0
     assert "3 parts, 0 rewritten (0 files written, 0 removed)" in capsys.readouterr().out
     assert open_store(out).n_articles == 5

@@ -11,9 +11,10 @@ fingerprint, tables with their columns and row counts, and per part its files, r
 the digest of its article ids) and one folder per table of ``part-NNNNN-<hash>.parquet`` files:
 ``articles`` (every articles column here but ``text`` and ``raw_text``, plus ``sources.csv``
 columns), ``texts`` (``article_id``, ``title``, ``text``), ``mentions``, ``quotes``, ``dates``,
-``stories``. Part N of every table holds the rows of the same batch of articles; the files
-keep these dtypes (``pandas.read_parquet`` gives them back), and ``conform`` restores them
-after any other reader (DuckDB, Dask). Only the files the manifest lists are live.
+``aside_mentions``, ``stories``. Part N of every table holds the rows of the same batch of
+articles; the files keep these dtypes (``pandas.read_parquet`` gives them back), and
+``conform`` restores them after any other reader (DuckDB, Dask). Only the files the manifest
+lists are live.
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ def store_tables(ann: Any, *, stories: bool = True, raw_text: bool = False
     texts = ["text", *(["raw_text"] if raw_text else [])]
     out = {"articles": plain(articles.drop(columns=list(L.TEXT_COLUMNS))),
            "texts": articles[["article_id", "title", *texts]]}
-    for name in L.ANNOTATION_TABLES:
-        out[name] = plain(conform_fast(getattr(ann, name), name))
+    for name in L.ANNOTATION_TABLES:  # a table an older result lacks is stored empty
+        df = getattr(ann, name, None)
+        out[name] = plain(conform_fast(contract.empty(name) if df is None else df, name))
     if stories:
         out["stories"] = plain(conform_fast(ann.stories, "stories"))
     return out

@@ -6,7 +6,7 @@ A store is a folder, or any fsspec URL (``memory://``, ``file://``, ``s3://``…
     <store>/articles/part-00000-<digest>.parquet every articles column but the texts
     <store>/texts/part-00000-<digest>.parquet    article_id, title, text
     <store>/mentions/part-00000-<digest>.parquet the tidy tables of ``workbench.tables``
-    <store>/quotes/… <store>/dates/… <store>/stories/… (stories: when built)
+    <store>/quotes/… <store>/dates/… <store>/aside_mentions/… <store>/stories/…
 
 A *part* is a bounded batch of articles; part ``N`` of every table holds the rows of the same
 articles. ``<digest>`` is 16 hex digits of the file's own bytes, so a file whose rows changed
@@ -33,10 +33,9 @@ ROWS_PER_PART = 1000
 TEXT_COLUMNS = ("text", "raw_text")
 """Articles columns kept apart, in ``texts``: analyses that need no text never read them."""
 TEXTS = ("article_id", "title", "text")
-ANNOTATION_TABLES = ("mentions", "quotes", "dates")
+ANNOTATION_TABLES = ("mentions", "quotes", "dates", "aside_mentions")
 TABLES = ("articles", "texts", *ANNOTATION_TABLES, "stories")
-CONTRACT = {"articles": "articles", "mentions": "mentions", "quotes": "quotes",
-            "dates": "dates", "stories": "stories"}
+CONTRACT = {name: name for name in TABLES if name != "texts"}
 """The ``workbench.tables`` contract each store table follows (``texts``: a slice of
 ``articles``)."""
 

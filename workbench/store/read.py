@@ -158,7 +158,8 @@ class Store:
         df = self._read("articles", list(dict.fromkeys(["article_id", *meta])), filter)
         import pyarrow.dataset as ds
 
-        ids = ds.field("article_id").isin(df["article_id"].astype(object).tolist())
+        ids = None if filter is None else \
+            ds.field("article_id").isin(df["article_id"].astype(object).tolist())
         body = self._read("texts", ["article_id", *texts], ids)
         out = df.merge(body, on="article_id", how="left", validate="one_to_one")
         return out[columns]
@@ -178,20 +179,31 @@ def typed(df: pd.DataFrame, name: str) -> pd.DataFrame:
         return df
     dtypes = {c.name: c.dtype for c in contract.TABLES[table]}
     want = {c: dtypes[c] for c in df.columns if c in dtypes and str(df[c].dtype) != dtypes[c]}
-    return _cast(df, want, table)
+    return _cast(df, want)
 
 
-def _cast(df: pd.DataFrame, want: dict[str, str], table: str) -> pd.DataFrame:
+def _cast(df: pd.DataFrame, want: dict[str, str]) -> pd.DataFrame:
     cats = [c for c in df.columns if isinstance(df[c].dtype, pd.CategoricalDtype)]
     if not want and not cats:
         return df
     out = df.copy(deep=False)
     for col in cats:  # each part has its own dictionary: the categories in the contract order
         out[col] = out[col].cat.reorder_categories(out[col].cat.categories.sort_values())
-    cast = contract.conform(df[list(want)], table)
-    for col in want:
-        out[col] = cast[col]
+    for col, dtype in want.items():
+        out[col] = _as(out[col], dtype)
     return out
+
+
+def _as(s: pd.Series, dtype: str) -> pd.Series:
+    """``s`` cast as ``tables.conform`` casts a column (one column: conform would build every
+    other column of the table too)."""
+    if dtype == contract.DATE:
+        return pd.to_datetime(s, errors="coerce").astype(dtype)
+    if dtype == contract.INT:
+        return pd.to_numeric(s, errors="coerce").astype(dtype)
+    if dtype == contract.STR:
+        return s.astype(object).where(s.notna(), None).astype(dtype)
+    return s.astype(dtype)
 
 
 def _expression(filter: Any) -> Any:
