@@ -27,8 +27,8 @@ MEMORY_LIMIT = "1GB"
 2 GiB however large the store."""
 
 # Python's str.isspace() characters, so that SQL strips what pandas' .str.strip() strips.
-_WS = (r"[\s\x{0b}\x{1c}-\x{1f}\x{85}\x{a0}\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}"
-       r"\x{202f}\x{205f}\x{3000}]")
+_WS = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680" + "".join(map(chr, range(0x2000, 0x200b)))
+       + "\u2028\u2029\u202f\u205f\u3000")
 
 
 def q(name: str) -> str:
@@ -55,7 +55,7 @@ def lits(values: Iterable[Any]) -> str:
 
 def strip(expr: str) -> str:
     """SQL of ``.str.strip()``."""
-    return f"regexp_replace({expr}, '^{_WS}+|{_WS}+$', '', 'g')"
+    return f"trim({expr}, {lit(_WS)})"
 
 
 def label(expr: str) -> str:
@@ -218,10 +218,10 @@ class Selection:
         sql = (f"SELECT {cols}{extra} FROM {self.db.source(table, order=order)} t "
                f"JOIN {keys} g ON t.article_id = g.article_id")
         if self.spans and "start" in self.db.columns(table):
-            # Spans are an article's distinct lines, so "inside one" is the pandas test
-            # (the span starting last at or before the row's start ends after it).
-            sql += (f" WHERE NOT EXISTS (SELECT 1 FROM {self.spans} s WHERE s.article_id = "
-                    f"t.article_id AND t.start >= s.lo AND t.start < s.hi)")
+            # Rows inside no span (spans are an article's distinct lines, so "inside one" is
+            # the pandas test: the span starting last at or before the row ends after it).
+            sql += (f" LEFT JOIN {self.spans} s ON s.article_id = t.article_id "
+                    f"AND t.start >= s.lo AND t.start < s.hi WHERE s.article_id IS NULL")
         return f"({sql})"
 
     def group_words(self, by: str | None) -> str:

@@ -36,15 +36,24 @@ def _frequency(sel: Selection, by: str | None, types: Iterable[str] | None) -> p
     rows = sel.rows("mentions", ["entity_id", "entity", "text", "type"], by=by, grouped=True)
     freq = sel.db.df(f"""
         WITH m AS NOT MATERIALIZED (
-            SELECT article_id, grp, coalesce(entity_id, 'text:' || lower({strip('text')}))
-                   AS eid, coalesce(entity, text) AS ent, coalesce(type, 'OTHER') AS typ
+            SELECT article_id, grp, coalesce(entity_id, CASE WHEN entity_id IS NULL THEN
+                   'text:' || lower({strip('text')}) END) AS eid,
+                   coalesce(entity, text) AS ent, coalesce(type, 'OTHER') AS typ
             FROM {rows} {cond}),
-        f AS (SELECT grp, eid, count(*) AS mentions, count(DISTINCT article_id) AS articles
-              FROM m WHERE eid IS NOT NULL GROUP BY ALL)
+        f AS (SELECT grp, eid, sum(n) AS mentions, count(*) AS articles FROM (
+                  SELECT grp, eid, article_id, count(*) AS n FROM m WHERE eid IS NOT NULL
+                  GROUP BY ALL) GROUP BY ALL),
+        -- names and types from one pass: counts per (entity, name, type)
+        c AS (SELECT eid, ent, typ, count(*) AS n FROM m WHERE eid IS NOT NULL GROUP BY ALL),
+        nm AS (SELECT eid AS k, ent AS v FROM (SELECT eid, ent, sum(n) AS n FROM c
+               WHERE ent IS NOT NULL GROUP BY ALL)
+               QUALIFY row_number() OVER (PARTITION BY eid ORDER BY n DESC, ent) = 1),
+        ty AS (SELECT eid AS k, typ AS v FROM (SELECT eid, typ, sum(n) AS n FROM c
+               GROUP BY ALL)
+               QUALIFY row_number() OVER (PARTITION BY eid ORDER BY n DESC, typ) = 1)
         SELECT f.grp AS "group", f.eid AS entity_id, nm.v AS entity, ty.v AS type,
                f.mentions, f.articles, coalesce(w.words, 0) AS words
-        FROM f LEFT JOIN {most_common('m', 'eid', 'ent')} nm ON nm.k = f.eid
-        LEFT JOIN {most_common('m', 'eid', 'typ')} ty ON ty.k = f.eid
+        FROM f LEFT JOIN nm ON nm.k = f.eid LEFT JOIN ty ON ty.k = f.eid
         LEFT JOIN {sel.group_words(by)} w ON w.grp = f.grp""")
     freq["mentions"] = freq["mentions"].astype("int64")
     freq["articles"] = freq["articles"].astype("Int64")
@@ -199,7 +208,8 @@ def cooccurrence(sel: Selection, *, top_n: int = 20, unit: str = "article",
     grp = "grp" if by is not None else "'all'"
     top = db.df(f"""
         WITH m AS NOT MATERIALIZED (SELECT * FROM {rows} WHERE entity_id IS NOT NULL),
-        ne AS (SELECT entity_id, count(DISTINCT article_id) AS n FROM m GROUP BY 1)
+        ne AS (SELECT entity_id, count(*) AS n FROM (SELECT DISTINCT article_id, entity_id
+               FROM m) GROUP BY 1)
         SELECT ne.entity_id, ne.n, nm.v AS name FROM ne
         LEFT JOIN {most_common('m', 'entity_id', 'entity')} nm ON nm.k = ne.entity_id
         ORDER BY ne.n DESC, nm.v ASC NULLS LAST, ne.entity_id LIMIT {int(top_n)}""")
@@ -214,8 +224,9 @@ def cooccurrence(sel: Selection, *, top_n: int = 20, unit: str = "article",
         FROM p a JOIN p b ON a.article_id = b.article_id AND a.grp = b.grp
              AND a.entity_id <> b.entity_id
         GROUP BY ALL HAVING count(*) >= {int(min_together)}""")
-    per = db.df(f"""SELECT grp, entity_id, count(DISTINCT article_id) AS n FROM {rows}
-                    WHERE entity_id IN {lits(ids)} GROUP BY ALL""") if by is not None else \
+    per = db.df(f"""SELECT grp, entity_id, count(*) AS n FROM (SELECT DISTINCT grp,
+                    entity_id, article_id FROM {rows} WHERE entity_id IN {lits(ids)})
+                    GROUP BY ALL""") if by is not None else \
         top.assign(grp="all")[["grp", "entity_id", "n"]]
     units = db.df(f"SELECT grp, count(*) AS units FROM {sel.labels(by)} GROUP BY 1")
     units = units.set_index("grp")["units"]

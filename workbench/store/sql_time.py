@@ -102,8 +102,9 @@ def mentions_over_time(sel: Selection, entities: str | Iterable[str] | None = No
                   GROUP BY ALL),
         m AS (SELECT m.article_id, m.entity_id, m.entity, per.grp, per.period
               FROM {rows} m JOIN per USING (article_id) WHERE m.entity_id IN {lits(wanted)}),
-        c AS (SELECT entity_id, grp, period, count(*) AS mentions,
-                     count(DISTINCT article_id) AS articles FROM m GROUP BY ALL),
+        c AS (SELECT entity_id, grp, period, sum(n) AS mentions, count(*) AS articles
+              FROM (SELECT entity_id, grp, period, article_id, count(*) AS n FROM m
+                    GROUP BY ALL) GROUP BY ALL),
         nm AS (SELECT k, v FROM (SELECT entity_id AS k, entity AS v, count(*) AS n FROM m
                WHERE entity IS NOT NULL GROUP BY ALL)
                QUALIFY row_number() OVER (PARTITION BY k ORDER BY n DESC, v) = 1),
