@@ -7,9 +7,10 @@ quality: NewsWCL50 (10 events × 5 outlets, gold ``event_id``) through the whole
 (load, annotate with the installed pipeline, group) — B-cubed precision, recall, F1; the
 tgcontest same-story pairs (Russian and English) — pair accuracy, precision and recall of
 "same story", grouped on text alone (no entities: the English pipeline is not run on
-Russian text here). scale: grouping time and peak memory on the AllSides 10k articles and on
-SYNTHETIC larger corpora made from them (copies with new ids and dates shifted by whole
-years, so copies never share a story window with their originals), to show growth.
+Russian text here). scale: grouping time, where it goes, and peak memory (each size in its
+own process) on the AllSides 10k articles and on SYNTHETIC larger corpora made from them
+(``synthetic``: up to 1M and beyond), with growth exponents between sizes. Run big sizes
+under ``nice``: 1M takes about half an hour on a busy 2-core machine.
 """
 
 from __future__ import annotations
@@ -96,27 +97,69 @@ def synthetic(base: pd.DataFrame, n: int) -> pd.DataFrame:
     return pd.concat(copies, ignore_index=True).head(n)
 
 
-def scale(sizes: list[int]) -> None:
+def _rss_mb() -> float:
+    """Resident memory now (Linux), MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def scale_one(n: int) -> dict:
+    """Group ``n`` articles in this process; time, peak RSS and where the time went."""
     base = allsides()
+    df = base.head(n) if n <= len(base) else synthetic(base, n)
+    import scipy.sparse  # noqa: F401 - imported before "before": not grouping memory
+    import sklearn.feature_extraction.text  # noqa: F401
+
+    before = _rss_mb()
+    t = time.perf_counter()
+    s = group_stories(df, None, StoryOptions())
+    secs = time.perf_counter() - t
+    parts = dict(s.attrs["seconds"])
+    parts["other"] = round(secs - sum(parts.values()), 2)
+    return {"n": n, "seconds": secs, "stories": int(s["story_id"].nunique()),
+            "undated": int((~s["dated"]).sum()), "rss_before": before,
+            "peak": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "parts": parts}
+
+
+def scale(sizes: list[int]) -> None:
+    """Each size in its own process (so each peak RSS is that size's), then growth exponents
+    between consecutive sizes: log(time ratio) / log(size ratio)."""
+    import subprocess
+
+    rows = []
     for n in sizes:
-        df = base.head(n) if n <= len(base) else synthetic(base, n)
-        label = "AllSides" if n <= len(base) else "SYNTHETIC from AllSides"
-        t = time.perf_counter()
-        s = group_stories(df, None, StoryOptions())
-        secs = time.perf_counter() - t
-        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        print(f"{n:>9,} articles ({label}): {secs:7.1f} s, {n / secs:7.0f} articles/s, "
-              f"{s['story_id'].nunique():,} stories, peak RSS so far {peak:,.0f} MB")
+        done = subprocess.run([sys.executable, __file__, "scale-one", "--sizes", str(n)],
+                              capture_output=True, text=True, check=True)
+        r = json.loads(done.stdout.strip().splitlines()[-1])
+        label = "AllSides" if n <= 10_000 else "SYNTHETIC from AllSides"
+        print(f"{n:>9,} articles ({label}): {r['seconds']:7.1f} s, "
+              f"{n / r['seconds']:5.0f} articles/s, {r['stories']:,} stories "
+              f"({r['undated']:,} undated articles), peak RSS {r['peak']:,.0f} MB "
+              f"({r['rss_before']:,.0f} MB before grouping: corpus and imports)", flush=True)
+        print("           time: " + ", ".join(f"{k} {v:.0f} s" for k, v in r["parts"].items()),
+              flush=True)
+        rows.append(r)
+    for a, b in zip(rows, rows[1:], strict=False):
+        k = np.log(b["n"] / a["n"])
+        print(f"{a['n']:,} → {b['n']:,}: time exponent "
+              f"{np.log(b['seconds'] / a['seconds']) / k:.2f}"
+              f", peak RSS exponent {np.log(b['peak'] / a['peak']) / k:.2f}, grouping memory "
+              f"(peak − before) exponent "
+              f"{np.log((b['peak'] - b['rss_before']) / (a['peak'] - a['rss_before'])) / k:.2f}")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("what", choices=["quality", "scale"])
+    ap.add_argument("what", choices=["quality", "scale", "scale-one"])
     ap.add_argument("--sizes", default="1000,10000")
     ap.add_argument("--cache-dir", default=None)
     args = ap.parse_args()
     if args.what == "quality":
         quality(args.cache_dir)
+    elif args.what == "scale-one":
+        print(json.dumps(scale_one(int(args.sizes))))
     else:
         scale([int(x) for x in args.sizes.split(",")])
 

@@ -198,6 +198,7 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     days = row_days[order]
     nd = int(dated.sum())
     ents = entity_tokens(arts, mentions)
+    clock = time.perf_counter()
     vz = StoryVectorizer()
 
     def docs(pos: np.ndarray) -> list[str]:
@@ -211,6 +212,7 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         vz.fit_idf([counts], n)
         whole = vz.weigh(counts)
         del counts
+        secs = {"vectors": time.perf_counter() - clock}
 
         def vectors(lo: int, hi: int):  # noqa: ANN202
             return whole[lo:hi]
@@ -219,6 +221,7 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
         pos = np.sort(pos)
         vz.fit_idf((vz.counts(docs(pos[s:s + _BLOCK]), learn=True)
                     for s in range(0, len(pos), _BLOCK)), n)
+        secs = {"idf sample": time.perf_counter() - clock}
 
         def vectors(lo: int, hi: int):  # noqa: ANN202
             from scipy import sparse
@@ -227,12 +230,12 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
             vz.learn_words(arts["title"].iloc[order[lo:hi]].fillna("").astype(str).tolist())
             return sparse.vstack([vz.weigh(vz.counts(docs(np.arange(s, min(s + _BLOCK, hi)))))
                                   for s in range(lo, hi, _BLOCK)]).tocsr()
-    return _stream(arts, ids, order, days, nd, vectors, vz, opts)
+    return _stream(arts, ids, order, days, nd, vectors, vz, opts, secs)
 
 
 def _stream(arts: pd.DataFrame, ids: np.ndarray, order: np.ndarray, days: np.ndarray,
             nd: int, vectors: Callable[[int, int], object], vz: StoryVectorizer,
-            opts: StoryOptions) -> pd.DataFrame:
+            opts: StoryOptions, secs: dict[str, float]) -> pd.DataFrame:
     """Group in time order (see the module docstring); indices are processing positions."""
     from scipy import sparse
 
@@ -240,7 +243,7 @@ def _stream(arts: pd.DataFrame, ids: np.ndarray, order: np.ndarray, days: np.nda
     segs: list[tuple[int, int, object]] = []  # dated articles still needed: (lo, hi, rows)
     clock = time.perf_counter()
     und = vectors(nd, n) if n > nd else None
-    secs = {"vectors": time.perf_counter() - clock}
+    clock = _tick(secs, "vectors", clock)
 
     def rows(idx: np.ndarray):  # noqa: ANN202 - sorted indices' vectors
         parts = [m[idx[(idx >= lo) & (idx < hi)] - lo] for lo, hi, m in segs]
@@ -273,14 +276,13 @@ def _stream(arts: pd.DataFrame, ids: np.ndarray, order: np.ndarray, days: np.nda
         for r in uniq:
             groups.sums.pop(int(r), None)
 
-    clock = time.perf_counter()
     pending = []
     if und is not None:  # undated against undated, once
         (und_c,) = _compact(und)
         pending = [_pairs(und_c[s:s + _BLOCK], und_c, t, True, nd + s, nd)
                    for s in range(0, n - nd, _BLOCK)]
     done_lo = 0
-    clock = _tick(secs, "pairs", clock)
+    clock = _tick(secs, "undated pairs", clock)
     for s in range(0, max(nd, 1), SEGMENT):
         e = min(s + SEGMENT, nd)
         if e > s:
@@ -290,11 +292,12 @@ def _stream(arts: pd.DataFrame, ids: np.ndarray, order: np.ndarray, days: np.nda
             w0 = int(np.searchsorted(days[:nd], days[s] - w, side="left"))
             for i, j, sim in dated_pairs(rows(np.arange(w0, e)), days[w0:e], w, t, s - w0):
                 pending.append((i + w0, j + w0, sim))
+            clock = _tick(secs, "pairs", clock)
             if und is not None:  # undated articles are compared with every dated one
                 new, und_c = _compact(segs[-1][2], und)
                 pending += [_pairs(new[b:b + _BLOCK], und_c, t, False, s + b, nd)
                             for b in range(0, e - s, _BLOCK)]
-        clock = _tick(secs, "pairs", clock)
+        clock = _tick(secs, "undated pairs", clock)
         if pending:
             groups.merge(*(np.concatenate([p[k] for p in pending]) for k in range(3)))
         pending = []

@@ -82,7 +82,8 @@ class StoryVectorizer:
         self._column = HashingVectorizer(analyzer=_one, n_features=N_FEATURES,
                                          alternate_sign=False, norm=None, dtype=np.float32)
         self.idf = np.ones(N_FEATURES, dtype=np.float32)
-        self.names = np.full(N_FEATURES, _NO_WORD, dtype=object)
+        self.names = np.empty(N_FEATURES, dtype=object)
+        self.names.fill(_NO_WORD)  # one shared string (np.full would make 4M copies)
 
     def counts(self, docs: Sequence[str], learn: bool = False):  # noqa: ANN201 - scipy CSR
         """Term counts of ``docs`` in hashed columns (``learn``: and remember their words)."""
