@@ -111,8 +111,6 @@ def live(root) -> set[str]:
     return {f["path"] for p in manifest["parts"] for f in p["files"].values()} | {MANIFEST}
 
 
-# --- writing and reading back -----------------------------------------------------------------
-
 def test_every_table_comes_back_as_annotated(sample_annotations, allsides, tmp_path):
     for ann, rows in ((sample_annotations, 2), (allsides, 16)):
         dest = tmp_path / f"store-{rows}"
@@ -220,8 +218,6 @@ def test_a_store_written_batch_by_batch_is_the_same_store(allsides, tmp_path):
         w.add({"articles": allsides.articles.iloc[5:10].assign(extra="x")})
 
 
-# --- incremental updates ----------------------------------------------------------------------
-
 def test_an_update_rewrites_only_the_parts_that_changed(allsides, tmp_path):
     root = tmp_path / "s"
     ids = allsides.articles["article_id"].tolist()
@@ -295,8 +291,6 @@ def test_an_emptied_corpus_leaves_no_parts(allsides, tmp_path):
     assert len(empty) == 0 and dict(empty.dtypes) == dict(tables.empty("mentions").dtypes)
 
 
-# --- interrupted writes -----------------------------------------------------------------------
-
 KILLER = r"""
 import os, pickle, signal, sys
 import workbench.store.files as F
@@ -369,8 +363,6 @@ def test_a_killed_write_leaves_the_store_whole(allsides, tmp_path, where, n):
         assert r.files_written == 8 + 8 * 6 - n
 
 
-# --- fsspec URLs ------------------------------------------------------------------------------
-
 def test_memory_and_file_urls(allsides, tmp_path):
     import fsspec
 
@@ -428,8 +420,6 @@ def test_a_destination_that_is_no_store_is_refused(allsides, tmp_path):
     with pytest.raises(StoreError, match="not a workbench store manifest"):
         open_store(tmp_path / "bad")
 
-
-# --- the command line -------------------------------------------------------------------------
 
 def test_the_command_writes_then_updates(trained_model, cache_root, tmp_path, capsys):
     from workbench.cli import main
