@@ -30,8 +30,11 @@ TOTAL = 25_000
 HITS_PER_GROUP = 500  # KWIC / quotes: articles read per group among those with a hit
 
 
-def quota(n_groups: int, per_group: int = PER_GROUP, total: int = TOTAL) -> int:
-    """Articles read per group: ``per_group``, less when ``n_groups`` would pass ``total``."""
+def quota(n_groups: int, per_group: int | None = None, total: int | None = None) -> int:
+    """Articles read per group: ``per_group`` (default :data:`PER_GROUP`), less when
+    ``n_groups`` groups would pass ``total`` (default :data:`TOTAL`)."""
+    per_group = PER_GROUP if per_group is None else per_group
+    total = TOTAL if total is None else total
     return max(1, min(per_group, total // max(n_groups, 1)))
 
 
