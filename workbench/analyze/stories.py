@@ -39,6 +39,7 @@ from workbench.analyze.story_vectors import (
     StoryVectorizer,
     entity_tokens,
     idf_sample,
+    rows_getter,
     story_documents,
 )
 
@@ -201,8 +202,11 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
     clock = time.perf_counter()
     vz = StoryVectorizer()
 
+    title_at, text_at = rows_getter(arts["title"]), rows_getter(arts["text"])
+
     def docs(pos: np.ndarray) -> list[str]:
-        return story_documents(arts.iloc[order[pos]], ents)
+        rows = order[pos]
+        return story_documents(title_at(rows), text_at(rows), ids[rows], ents)
 
     if n <= IDF_SAMPLE:  # the sample is the corpus: vectorise once
         from scipy import sparse
@@ -227,7 +231,7 @@ def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
             from scipy import sparse
 
             # Words outside the sample name stories only if some headline has them.
-            vz.learn_words(arts["title"].iloc[order[lo:hi]].fillna("").astype(str).tolist())
+            vz.learn_words([t if isinstance(t, str) else "" for t in title_at(order[lo:hi])])
             return sparse.vstack([vz.weigh(vz.counts(docs(np.arange(s, min(s + _BLOCK, hi)))))
                                   for s in range(lo, hi, _BLOCK)]).tocsr()
     return _stream(arts, ids, order, days, nd, vectors, vz, opts, secs)

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -43,15 +43,43 @@ def entity_tokens(articles: pd.DataFrame, mentions: pd.DataFrame | None) -> dict
             .drop_duplicates().groupby("a")["t"].agg(" ".join).to_dict())
 
 
-def story_documents(articles: pd.DataFrame, ents: dict[str, str] | None = None) -> list[str]:
+def story_documents(titles: Sequence, texts: Sequence, ids: Sequence,
+                    ents: dict[str, str] | None = None) -> list[str]:
     """The text each article is compared by: headline twice, the first ``LEAD_CHARS``
     characters of the text (the opening outweighs late background) and its entity tokens
     (folding "ё" into "е" was tried: tgcontest ru pair accuracy 0.800 → 0.791)."""
     ents = ents or {}
-    titles = articles["title"].fillna("").astype(str)
-    texts = articles["text"].fillna("").astype(str).str.slice(0, LEAD_CHARS)
-    return [f"{t} {t} {x} {ents.get(str(a), '')}"
-            for t, x, a in zip(titles, texts, articles["article_id"], strict=True)]
+    return [f"{_str(t)} {_str(t)} {_str(x)[:LEAD_CHARS]} {ents.get(str(a), '')}"
+            for t, x, a in zip(titles, texts, ids, strict=True)]
+
+
+def _str(value: object) -> str:
+    return value if isinstance(value, str) else "" if value is None or pd.isna(value) else \
+        str(value)
+
+
+def rows_getter(column: pd.Series) -> Callable[[np.ndarray], list]:
+    """A function giving the values of ``column`` at positions, as Python objects, without
+    materialising the column: pandas' ``take`` on an Arrow-backed string column joins its
+    chunks first (a 300k-article corpus: 7 s and 1.8 GB for every 2,000 rows taken)."""
+    arr = column.array
+    if not hasattr(arr, "__arrow_array__"):
+        values = np.asarray(arr, dtype=object)
+        return lambda idx: values[idx].tolist()
+    import pyarrow as pa
+
+    chunked = arr.__arrow_array__()
+    chunks = getattr(chunked, "chunks", [chunked])
+    starts = np.cumsum([0] + [len(c) for c in chunks])
+
+    def get(idx: np.ndarray) -> list:
+        out = np.empty(len(idx), dtype=object)
+        which = np.searchsorted(starts, idx, side="right") - 1
+        for c in np.unique(which):
+            sel = np.flatnonzero(which == c)
+            out[sel] = chunks[c].take(pa.array(idx[sel] - starts[c])).to_pylist()
+        return out.tolist()
+    return get
 
 
 def stop_words() -> list[str]:
