@@ -97,8 +97,10 @@ def run_notebook(name: str, store: Path, out: Path, timeout: float) -> dict[str,
                                        parameters={"corpus": str(store), "group_by": GROUP_BY},
                                        cwd=str(NOTEBOOKS), progress_bar=False,
                                        log_output=False, execution_timeout=timeout)
-        except Exception as exc:  # noqa: BLE001 - a failed notebook is reported, others go on
-            error = f"{type(exc).__name__}: {str(exc)[-600:]}"
+        except papermill.PapermillExecutionError as exc:  # reported; the others go on
+            error = f"cell {exc.exec_count}: {exc.ename}: {exc.evalue[:300]}"
+        except Exception as exc:  # noqa: BLE001 - kernel died, timeout…
+            error = f"{type(exc).__name__}: {str(exc)[-300:]}"
         seconds = time.perf_counter() - t0
     return {"seconds": round(seconds, 1), "kernel_peak_mib": round(peak.children_mib),
             "error": error, "slowest": _slowest(dest), "sample_notes": sample_notes(dest)}
@@ -139,6 +141,9 @@ def main() -> int:
     ap.add_argument("--build", action="store_true", help="build missing stores (store_scale)")
     ap.add_argument("--tables", type=Path, default=Path("/work/bench10k/tables"))
     ap.add_argument("--timeout", type=float, default=3600)
+    ap.add_argument("--out", type=Path, default=None,
+                    help="keep the executed notebooks and reports here (default: a temporary "
+                         "folder, removed)")
     args = ap.parse_args()
     sizes = c.parse_sizes(args.sizes)
     c.banner("notebooks and workbench report on corpus stores", {"stores": args.stores})
@@ -151,7 +156,9 @@ def main() -> int:
             print(f"store {size:,}: not built ({store}); run store_scale.py or --build")
             continue
         tag = "SYNTHETIC " if "SYNTHETIC" in store.name else "real "
-        with tempfile.TemporaryDirectory(prefix="store-report-") as tmp:
+        with tempfile.TemporaryDirectory(prefix="store-report-") as scratch:
+            tmp = args.out / f"{size}" if args.out else Path(scratch)
+            tmp.mkdir(parents=True, exist_ok=True)
             for name in [n for n in args.notebooks.split(",") if n]:
                 c.step(f"{tag}{size:,} {name}")
                 r = run_notebook(name, store, Path(tmp), args.timeout)
