@@ -66,6 +66,14 @@ def sample(sample_annotations, tmp_path_factory):
     db.close()
 
 
+@pytest.fixture(autouse=True)
+def small_batches(monkeypatch):
+    """Aggregate a few parts at a time, as on a large store (the sums must stay exact)."""
+    from workbench.store import sql_core
+
+    monkeypatch.setattr(sql_core, "BATCH_ROWS", 3000)
+
+
 def pandas_selection(ann, p: dict) -> pd.DataFrame:
     """The selection ``notebook.setup`` makes from the notebook parameters ``p``."""
     group_by = p.get("group_by") or "outlet"

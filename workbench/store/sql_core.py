@@ -72,6 +72,11 @@ def most_common(rel: str, key: str, col: str) -> str:
             f"GROUP BY ALL) QUALIFY row_number() OVER (PARTITION BY k ORDER BY n DESC, v) = 1)")
 
 
+BATCH_ROWS = 4_000_000
+"""Rows of a table aggregated at once where a count of distinct articles would otherwise
+hold one hash entry per (article, key) of the whole store."""
+
+
 class StoreDB:
     """A DuckDB connection over one store, with bounded memory: ``memory_limit`` for DuckDB's
     buffers (it spills to a private temporary folder beyond it, removed by :meth:`close`),
@@ -113,11 +118,12 @@ class StoreDB:
         """Columns of a store table."""
         return self.store.columns(table)
 
-    def source(self, table: str, *, order: bool = False) -> str:
-        """SQL reading ``table``'s live parts; with ``order``, columns ``_file`` and ``_row``
-        give the rows' order (part, then row), which "first" and "in order of appearance"
-        follow."""
-        files = self.store.files(table)
+    def source(self, table: str, *, order: bool = False, files: list[str] | None = None
+               ) -> str:
+        """SQL reading ``table``'s live parts (or only ``files`` of them); with ``order``,
+        columns ``_file`` and ``_row`` give the rows' order (part, then row), which "first"
+        and "in order of appearance" follow."""
+        files = self.store.files(table) if files is None else files
         if not files:
             cols = ", ".join(f"NULL::VARCHAR AS {q(c)}" for c in self.columns(table))
             extra = ", NULL::VARCHAR AS _file, NULL::BIGINT AS _row" if order else ""
@@ -128,6 +134,36 @@ class StoreDB:
         return (f"(SELECT * EXCLUDE (filename, file_row_number), filename AS _file, "
                 f"file_row_number AS _row FROM read_parquet({paths}, filename = true, "
                 f"file_row_number = true))")
+
+    def batches(self, table: str, rows: int | None = None) -> list[list[str] | None]:
+        """``table``'s part files in batches of about ``rows`` rows (``[None]``: one batch of
+        all). Parts hold disjoint articles, so per-article counts summed over batches are
+        exact, while each batch's hash tables stay a batch's size."""
+        rows = rows or BATCH_ROWS
+        files = self.store.files(table)
+        sizes = [int(p["files"][table].get("rows", 0)) for p in self.store.parts
+                 if table in p["files"]]
+        if sum(sizes) <= rows or len(sizes) != len(files):
+            return [None]
+        out: list[list[str] | None] = [[]]
+        n = 0
+        for f, size in zip(files, sizes, strict=True):
+            if n + size > rows and out[-1]:
+                out.append([])
+                n = 0
+            out[-1].append(f)
+            n += size
+        return out
+
+    def partwise(self, table: str, make: Any) -> str:
+        """A temporary table of the rows of ``make(files)`` (SQL over those files of
+        ``table``) for every batch of :meth:`batches`, to be summed up by the caller."""
+        name = self.temp("part")
+        for i, files in enumerate(self.batches(table)):
+            body = make(files)
+            self.con.execute(f"CREATE TEMP TABLE {name} AS {body}" if i == 0
+                             else f"INSERT INTO {name} {body}")
+        return name
 
     def temp(self, prefix: str) -> str:
         """A fresh temporary table name."""
@@ -208,14 +244,16 @@ class Selection:
         return self._labels[by]
 
     def rows(self, table: str, columns: list[str], *, by: str | None = None,
-             grouped: bool = False, order: bool = False) -> str:
+             grouped: bool = False, order: bool = False, files: list[str] | None = None
+             ) -> str:
         """SQL of :func:`~workbench.analyze.select.restrict` (``grouped``: of
         :func:`~workbench.analyze.select.grouped`, label in ``grp``): ``table``'s rows of the
-        selected articles, less those that start inside a boilerplate span of theirs."""
+        selected articles (in ``files`` of its parts, default all), less those that start
+        inside a boilerplate span of theirs."""
         keys = self.labels(by) if grouped else self.name
         cols = ", ".join(f"t.{q(c)}" for c in dict.fromkeys(["article_id", *columns]))
         extra = (", g.grp" if grouped else "") + (", t._file, t._row" if order else "")
-        sql = (f"SELECT {cols}{extra} FROM {self.db.source(table, order=order)} t "
+        sql = (f"SELECT {cols}{extra} FROM {self.db.source(table, order=order, files=files)} t "
                f"JOIN {keys} g ON t.article_id = g.article_id")
         if self.spans and "start" in self.db.columns(table):
             # Rows inside no span (spans are an article's distinct lines, so "inside one" is

@@ -33,28 +33,36 @@ def _frequency(sel: Selection, by: str | None, types: Iterable[str] | None) -> p
     if types is not None:
         wanted = {types.upper()} if isinstance(types, str) else {t.upper() for t in types}
         cond = f"WHERE upper(type) IN {lits(sorted(wanted))}"
-    rows = sel.rows("mentions", ["entity_id", "entity", "text", "type"], by=by, grouped=True)
-    freq = sel.db.df(f"""
-        WITH m AS NOT MATERIALIZED (
-            SELECT article_id, grp, coalesce(entity_id, CASE WHEN entity_id IS NULL THEN
-                   'text:' || lower({strip('text')}) END) AS eid,
-                   coalesce(entity, text) AS ent, coalesce(type, 'OTHER') AS typ
-            FROM {rows} {cond}),
-        f AS (SELECT grp, eid, sum(n) AS mentions, count(*) AS articles FROM (
-                  SELECT grp, eid, article_id, count(*) AS n FROM m WHERE eid IS NOT NULL
-                  GROUP BY ALL) GROUP BY ALL),
-        -- names and types from one pass: counts per (entity, name, type)
-        c AS (SELECT eid, ent, typ, count(*) AS n FROM m WHERE eid IS NOT NULL GROUP BY ALL),
-        nm AS (SELECT eid AS k, ent AS v FROM (SELECT eid, ent, sum(n) AS n FROM c
+    def m(files: list[str] | None) -> str:
+        rows = sel.rows("mentions", ["entity_id", "entity", "text", "type"], by=by,
+                        grouped=True, files=files)
+        return (f"(SELECT article_id, grp, coalesce(entity_id, CASE WHEN entity_id IS NULL "
+                f"THEN 'text:' || lower({strip('text')}) END) AS eid, coalesce(entity, text) "
+                f"AS ent, coalesce(type, 'OTHER') AS typ FROM {rows} {cond})")
+
+    db = sel.db
+    # Per batch of parts: (group, entity) mentions and distinct articles (exact sums: parts
+    # hold disjoint articles), and counts per (entity, name, type) for names and types.
+    f = db.partwise("mentions", lambda files: (
+        f"SELECT grp, eid, count(*) AS mentions, count(DISTINCT article_id) AS articles "
+        f"FROM {m(files)} WHERE eid IS NOT NULL GROUP BY ALL"))
+    c = db.partwise("mentions", lambda files: (
+        f"SELECT eid, ent, typ, count(*) AS n FROM {m(files)} WHERE eid IS NOT NULL "
+        f"GROUP BY ALL"))
+    freq = db.df(f"""
+        WITH f AS (SELECT grp, eid, sum(mentions) AS mentions, sum(articles) AS articles
+                   FROM {f} GROUP BY ALL),
+        nm AS (SELECT eid AS k, ent AS v FROM (SELECT eid, ent, sum(n) AS n FROM {c}
                WHERE ent IS NOT NULL GROUP BY ALL)
                QUALIFY row_number() OVER (PARTITION BY eid ORDER BY n DESC, ent) = 1),
-        ty AS (SELECT eid AS k, typ AS v FROM (SELECT eid, typ, sum(n) AS n FROM c
+        ty AS (SELECT eid AS k, typ AS v FROM (SELECT eid, typ, sum(n) AS n FROM {c}
                GROUP BY ALL)
                QUALIFY row_number() OVER (PARTITION BY eid ORDER BY n DESC, typ) = 1)
         SELECT f.grp AS "group", f.eid AS entity_id, nm.v AS entity, ty.v AS type,
                f.mentions, f.articles, coalesce(w.words, 0) AS words
         FROM f LEFT JOIN nm ON nm.k = f.eid LEFT JOIN ty ON ty.k = f.eid
         LEFT JOIN {sel.group_words(by)} w ON w.grp = f.grp""")
+    db.con.execute(f"DROP TABLE {f}; DROP TABLE {c}")
     freq["mentions"] = freq["mentions"].astype("int64")
     freq["articles"] = freq["articles"].astype("Int64")
     freq["words"] = freq["words"].astype("int64")
@@ -204,30 +212,44 @@ def cooccurrence(sel: Selection, *, top_n: int = 20, unit: str = "article",
         raise ValueError("the SQL co-occurrence counts articles only (unit='article'); "
                          "sentences: use workbench.analyze.cooccurrence on a small selection")
     db = sel.db
-    rows = sel.rows("mentions", ["entity_id", "entity"], by=by, grouped=by is not None)
     grp = "grp" if by is not None else "'all'"
+
+    def rows(files: list[str] | None) -> str:
+        return sel.rows("mentions", ["entity_id", "entity"], by=by, grouped=by is not None,
+                        files=files)
+
+    # Per batch of parts (they hold disjoint articles, so the sums are exact).
+    ne = db.partwise("mentions", lambda files: (
+        f"SELECT entity_id, count(DISTINCT article_id) AS n FROM {rows(files)} "
+        f"WHERE entity_id IS NOT NULL GROUP BY 1"))
+    spelled = db.partwise("mentions", lambda files: (
+        f"SELECT entity_id, entity, count(*) AS n FROM {rows(files)} "
+        f"WHERE entity_id IS NOT NULL AND entity IS NOT NULL GROUP BY ALL"))
     top = db.df(f"""
-        WITH m AS NOT MATERIALIZED (SELECT * FROM {rows} WHERE entity_id IS NOT NULL),
-        ne AS (SELECT entity_id, count(*) AS n FROM (SELECT DISTINCT article_id, entity_id
-               FROM m) GROUP BY 1)
-        SELECT ne.entity_id, ne.n, nm.v AS name FROM ne
-        LEFT JOIN {most_common('m', 'entity_id', 'entity')} nm ON nm.k = ne.entity_id
-        ORDER BY ne.n DESC, nm.v ASC NULLS LAST, ne.entity_id LIMIT {int(top_n)}""")
+        WITH n AS (SELECT entity_id, sum(n) AS n FROM {ne} GROUP BY 1),
+        nm AS (SELECT entity_id AS k, entity AS v FROM (SELECT entity_id, entity, sum(n) AS n
+               FROM {spelled} GROUP BY ALL)
+               QUALIFY row_number() OVER (PARTITION BY entity_id ORDER BY n DESC, entity) = 1)
+        SELECT n.entity_id, n.n, nm.v AS name FROM n LEFT JOIN nm ON nm.k = n.entity_id
+        ORDER BY n.n DESC, nm.v ASC NULLS LAST, n.entity_id LIMIT {int(top_n)}""")
+    db.con.execute(f"DROP TABLE {ne}; DROP TABLE {spelled}")
     ids = list(top["entity_id"])
     names = pd.Series(top["name"].to_numpy(), index=ids, dtype=object).dropna()
     rank = {e: i for i, e in enumerate(ids)}
-    counts = db.df(f"""
-        WITH p AS (SELECT DISTINCT article_id, entity_id, {grp} AS grp FROM {rows}
+    pairs = db.partwise("mentions", lambda files: f"""
+        WITH p AS (SELECT DISTINCT article_id, entity_id, {grp} AS grp FROM {rows(files)}
                    WHERE entity_id IN {lits(ids)})
         SELECT a.grp, a.entity_id AS entity_id_a, b.entity_id AS entity_id_b,
-               count(*) AS together
+               count(*) AS together, NULL::BIGINT AS n
         FROM p a JOIN p b ON a.article_id = b.article_id AND a.grp = b.grp
-             AND a.entity_id <> b.entity_id
-        GROUP BY ALL HAVING count(*) >= {int(min_together)}""")
-    per = db.df(f"""SELECT grp, entity_id, count(*) AS n FROM (SELECT DISTINCT grp,
-                    entity_id, article_id FROM {rows} WHERE entity_id IN {lits(ids)})
-                    GROUP BY ALL""") if by is not None else \
-        top.assign(grp="all")[["grp", "entity_id", "n"]]
+             AND a.entity_id <> b.entity_id GROUP BY ALL
+        UNION ALL SELECT grp, entity_id, NULL, NULL, count(*) FROM p GROUP BY ALL""")
+    counts = db.df(f"""SELECT grp, entity_id_a, entity_id_b, sum(together) AS together
+                       FROM {pairs} WHERE n IS NULL GROUP BY ALL
+                       HAVING sum(together) >= {int(min_together)}""")
+    per = db.df(f"SELECT grp, entity_id_a AS entity_id, sum(n) AS n FROM {pairs} "
+                f"WHERE n IS NOT NULL GROUP BY ALL")
+    db.con.execute(f"DROP TABLE {pairs}")
     units = db.df(f"SELECT grp, count(*) AS units FROM {sel.labels(by)} GROUP BY 1")
     units = units.set_index("grp")["units"]
     per = per.set_index(["grp", "entity_id"])["n"]
