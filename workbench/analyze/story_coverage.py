@@ -49,7 +49,9 @@ def blindspots(coverage: pd.DataFrame, *, min_articles: int = 3,
     cols = ["story_id", "label", "title", "articles", "covered_by", "missing"]
     every = sorted(groups if groups is not None else coverage["group"].unique())
     rows = []
-    for sid, g in coverage.groupby("story_id", sort=False):
+    # Only stories large enough go through the loop (a store's coverage has 100,000s).
+    large = coverage.groupby("story_id", sort=False)["independent"].transform("sum")
+    for sid, g in coverage[large >= min_articles].groupby("story_id", sort=False):
         independent = int(g["independent"].sum())
         covered = sorted(g["group"])
         missing = [x for x in every if x not in covered]

@@ -17,8 +17,10 @@ def _top_stories(coverage: pd.DataFrame, top_n: int) -> pd.DataFrame:
     kept = sizes["story_id"].head(top_n)
     data = coverage[coverage["story_id"].isin(set(kept))].copy()
     # A label per story that stays unique when two stories share their top words.
+    # Only the kept stories' (a store's coverage holds hundreds of thousands).
+    top = sizes.head(top_n)
     names = {sid: f"{truncate(pd.Series([lab]), 60).iloc[0]} ({sid[-4:]})"
-             for sid, lab in zip(sizes["story_id"], sizes["label"], strict=True)}
+             for sid, lab in zip(top["story_id"], top["label"], strict=True)}
     data["story"] = data["story_id"].map(names)
     data["title"] = truncate(data["title"].fillna(""), 160)
     return data
