@@ -123,12 +123,13 @@ def run_report(store: Path, out: Path) -> dict[str, Any]:
         t0 = time.perf_counter()
         try:
             result = render_reports(store, out / "reports", parameters={"group_by": GROUP_BY})
-            failed = [r.name for r in result.failed]
+            failed = [f"{r.name}: {(r.error or '')[-300:]}" for r in result.failed]
+            each = [f"{r.name} {r.seconds} s {r.status}" for r in result.runs]
         except Exception as exc:  # noqa: BLE001
-            failed = [f"{type(exc).__name__}: {exc}"]
+            failed, each = [f"{type(exc).__name__}: {exc}"], []
         seconds = time.perf_counter() - t0
     return {"seconds": round(seconds, 1), "kernel_peak_mib": round(peak.children_mib),
-            "report_process_mib": round(peak.main_mib), "failed": failed}
+            "report_process_mib": round(peak.main_mib), "failed": failed, "each": each}
 
 
 def main() -> int:
@@ -180,6 +181,7 @@ def main() -> int:
                       f"peak {r['kernel_peak_mib']:,} MiB, report process "
                       f"{r['report_process_mib']:,} MiB, failed {r['failed'] or 'none'}; "
                       f"{c.load_note()}", flush=True)
+                print(f"    notebooks in the report (in parallel): {'; '.join(r['each'])}")
                 rows.append([f"{tag}{size:,}", "workbench report", r["seconds"],
                              r["kernel_peak_mib"], "FAILED" if r["failed"] else "ok"])
     c.print_table(["store", "notebook", "seconds", "kernel peak MiB", "status"], rows,
