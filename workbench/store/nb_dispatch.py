@@ -203,9 +203,17 @@ def _load(table: StoreTable | StoreRows | pd.DataFrame, frame: pd.DataFrame) -> 
 
 
 def _speakers(mentions: StoreTable | StoreRows, a: dict[str, Any]) -> pd.DataFrame:
-    """``voices(..., mentions=)`` names speakers by their entity's canonical name over the
-    whole corpus: the mentions of the quoted speakers' entities (any article)."""
+    """``voices(..., mentions=)`` names speakers by their entity's most common name over the
+    whole corpus: here that name, one row per quoted speaker's entity (``most_common`` of
+    these rows is the corpus-wide one), computed in SQL — a well-known speaker's mentions
+    are millions of rows at scale."""
+    from workbench.store.sql_core import lits, most_common
+
     t = mentions.table if isinstance(mentions, StoreRows) else mentions
     quotes = a["quotes"]
     ids = quotes["speaker_id"].dropna().unique() if isinstance(quotes, pd.DataFrame) else []
-    return t.rows_for(ids, key="entity_id")
+    rows = (f"(SELECT entity_id, entity FROM {t.db.source('mentions')} "
+            f"WHERE entity_id IN {lits(sorted(map(str, ids)))})")
+    best = most_common(rows, "entity_id", "entity")
+    named = t.db.df(f"SELECT k AS entity_id, v AS entity FROM {best}")
+    return named.astype({"entity_id": object, "entity": object})
