@@ -203,7 +203,7 @@ def test_above_the_sample_size_word_keyness_reads_the_stratified_sample(allsides
     sizes = an.group_column(arts, "group").value_counts()
     note = got.attrs["notes"][-1]
     assert note.startswith(f"Word keyness computed on a random sample of {3 * 20} of "
-                           f"{len(arts):,} articles (at most 20 per group group")
+                           f"{len(arts):,} articles (at most 20 per group, chosen by article id")
     for group, n in sizes.items():
         assert f"{group}: 20 of {n:,}" in note
     assert an.notes(got) == [note]  # as pandas word counts, no note of the selection's

@@ -80,7 +80,8 @@ def _noted(df: pd.DataFrame, note: str) -> pd.DataFrame:
 def _lexicon_matches(a: dict[str, Any]) -> pd.DataFrame:
     from workbench.analyze.lexicon import lexicon_matches
 
-    sample = S.text_sample(a["articles"], _by(a["articles"]), "Phrase lexicon matches")
+    sample = S.text_sample(a["articles"], _by(a["articles"]), "Phrase lexicon matches",
+                           per_group=S.LEXICON_PER_GROUP)
     quotes = a["quotes"]
     if isinstance(quotes, StoreTable | StoreRows):
         quotes = _load(quotes, sample)
@@ -91,7 +92,8 @@ def _lexicon_matches(a: dict[str, Any]) -> pd.DataFrame:
 def _lexicon_counts(a: dict[str, Any]) -> pd.DataFrame:
     from workbench.analyze.lexicon import lexicon_counts
 
-    sample = S.text_sample(a["articles"], _by(a["articles"]), "Phrase lexicon matches")
+    sample = S.text_sample(a["articles"], _by(a["articles"]), "Phrase lexicon matches",
+                           per_group=S.LEXICON_PER_GROUP)
     out = lexicon_counts(a["matches"], sample, by=a["by"], per=a["per"], freq=a["freq"])
     return S.sample_note(out, sample)
 

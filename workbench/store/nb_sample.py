@@ -13,7 +13,9 @@ Why 5,000 a group: word keyness ranks a group's terms by a smoothed log-odds; 5,
 (about 3 million words of news) put the top terms' counts in the thousands, where a larger
 sample moves the ranking little, while the texts (about 25 MB a group) and their term counters
 stay well inside the kernel's budget. :data:`TOTAL` caps the sum (25,000 articles, ~120 MB of
-text) when there are many groups (grouping by outlet).
+text) when there are many groups (grouping by outlet). The phrase lexicon reads at most
+:data:`LEXICON_PER_GROUP` (2,000) a group: matching its phrases costs several times counting
+words, and its frames' shares per 1,000 words rest on over a million words a group there.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from workbench.store.sql_core import Selection, lit
 
 PER_GROUP = 5_000
 TOTAL = 25_000
+LEXICON_PER_GROUP = 2_000  # phrase matching costs ~5x word counting per article
 HITS_PER_GROUP = 500  # KWIC / quotes: articles read per group among those with a hit
 
 
@@ -100,20 +103,28 @@ def _note(counts: dict[str, tuple[int, int]], by: str | None, what: str) -> str 
     each = "; ".join(f"{g}: {k:,} of {n:,}" for g, (k, n) in sorted(cut.items())[:8])
     more = f"; and {len(cut) - 8} more groups" if len(cut) > 8 else ""
     return (f"{what} computed on a random sample of {kept:,} of {total:,} articles (at most "
-            f"{max(k for k, _ in counts.values()):,} per {by or 'selection'} group, chosen "
+            f"{max(k for k, _ in counts.values()):,} per {_unit(by)}, chosen "
             f"by article id, the same on every run — the texts of all would not fit in "
             f"memory): {each}{more}.")
 
 
-def text_sample(sel: Selection, by: str | None, what: str = "Text analyses") -> pd.DataFrame:
-    """The selection's sampled articles with their text (cached on the selection per ``by``),
-    ``attrs["notes"]`` ending with a note on the sample when one was taken."""
+def _unit(by: str | None) -> str:
+    return "group" if by in (None, "group") else f"{by} group"
+
+
+def text_sample(sel: Selection, by: str | None, what: str = "Text analyses", *,
+                per_group: int | None = None) -> pd.DataFrame:
+    """The selection's sampled articles with their text (at most ``per_group`` a group,
+    default :data:`PER_GROUP`; cached on the selection), ``attrs["notes"]`` ending with a note
+    on the sample when one was taken."""
     cache = sel.__dict__.setdefault("_text_samples", {})
-    if by not in cache:
-        ids, counts = sample_ids(sel, by)
+    key = (by, per_group)
+    if key not in cache:
+        sizes = int(sel.db.scalar(f"SELECT count(DISTINCT grp) FROM {sel.labels(by)}") or 0)
+        ids, counts = sample_ids(sel, by, cap=quota(sizes, per_group))
         frame = articles_frame(sel, ids["article_id"])
-        cache[by] = (frame, counts)
-    frame, counts = cache[by]
+        cache[key] = (frame, counts)
+    frame, counts = cache[key]
     out = frame.copy(deep=False)
     out.attrs = {"notes": list(sel.notes)}
     note = _note(counts, by, what)
