@@ -107,17 +107,20 @@ def _dask() -> str:
     return str(Path(sys.executable).with_name("dask"))
 
 
-def start_cluster(folder: Path, nworkers: int, nthreads: int
+def start_cluster(folder: Path, nworkers: int, nthreads: int, profiler: bool = True
                   ) -> tuple[str, list[subprocess.Popen]]:
     """A ``dask scheduler`` and one ``dask worker --nworkers N`` on 127.0.0.1 (each in its own
     process group); returns the address and the processes once every worker has joined."""
     from distributed import Client
 
     sched_file = folder / "scheduler.json"
+    # Dask's own statistical profiler samples every worker thread's stack every 10 ms.
+    env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": str(profiler)}
 
     def start(args: list[str], log: str) -> subprocess.Popen:
         return subprocess.Popen([_dask(), *args], stdout=(folder / log).open("w"),
-                                stderr=subprocess.STDOUT, start_new_session=True, cwd=c.REPO)
+                                stderr=subprocess.STDOUT, start_new_session=True, cwd=c.REPO,
+                                env=env)
 
     procs = [start(["scheduler", "--host", "127.0.0.1", "--port", "0", "--dashboard-address",
                     "127.0.0.1:0", "--scheduler-file", str(sched_file)], "scheduler.log")]
@@ -202,7 +205,8 @@ def child(payload: dict[str, Any]) -> dict[str, Any]:
     if payload.get("partition"):
         distributed.PARTITION_ARTICLES = payload["partition"]
     folder = Path(tempfile.mkdtemp(prefix="dask-", dir=cache.parent))
-    address, procs = start_cluster(folder, nworkers, payload["nthreads"])
+    address, procs = start_cluster(folder, nworkers, payload["nthreads"],
+                                   payload.get("profiler", True))
     try:
         workers = worker_pids(address)
         others = [p for p in cluster_pids(procs) if p not in workers]
@@ -241,6 +245,9 @@ def main() -> int:
                         help="rounds of the four configurations (default %(default)s)")
     parser.add_argument("--nthreads", type=int, default=1,
                         help="threads per Dask worker (default %(default)s)")
+    parser.add_argument("--no-profiler", action="store_true",
+                        help="turn off Dask's statistical profiler in the workers (on by "
+                             "default, as on any cluster)")
     parser.add_argument("--partition", type=int, default=None,
                         help="articles per Dask task (default: the workbench's, "
                              "distributed.PARTITION_ARTICLES)")
@@ -262,7 +269,8 @@ def main() -> int:
     c.banner("distributed annotation benchmark",
              {"corpus": corpus, "articles": args.n, "pipeline": choice.name,
               "rounds": args.repeat, "threads per worker": args.nthreads,
-              "articles per task": args.partition or distributed.PARTITION_ARTICLES})
+              "articles per task": args.partition or distributed.PARTITION_ARTICLES,
+              "Dask profiler": "off" if args.no_profiler else "on (default)"})
     if args.cache_dir:
         args.cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-distributed-", dir=args.cache_dir))
@@ -270,7 +278,8 @@ def main() -> int:
         subset = tmp / "corpus" / "subset.jsonl.gz"
         got = c.write_subset(corpus, subset, args.n)
         base = {"subset": str(subset), "pipeline": choice.name, "model": args.model,
-                "nthreads": args.nthreads, "partition": args.partition}
+                "nthreads": args.nthreads, "partition": args.partition,
+                "profiler": not args.no_profiler}
         c.step("warm-up: bare spaCy on 3 articles (reads the model files; not reported)")
         small = tmp / "corpus-warm" / "w.jsonl.gz"
         c.write_subset(corpus, small, 3)
