@@ -9,13 +9,14 @@ machine). A selection whose groups are all within the quota is read whole, so th
 the pandas function's, exactly. When anything was left out, the result's ``attrs["notes"]``
 says how many of how many articles were read.
 
-Why 5,000 a group: word keyness ranks a group's terms by a smoothed log-odds; 5,000 articles
-(about 3 million words of news) put the top terms' counts in the thousands, where a larger
-sample moves the ranking little, while the texts (about 25 MB a group) and their term counters
-stay well inside the kernel's budget. :data:`TOTAL` caps the sum (25,000 articles, ~120 MB of
-text) when there are many groups (grouping by outlet). The phrase lexicon reads at most
-:data:`LEXICON_PER_GROUP` (2,000) a group: matching its phrases costs several times counting
-words, and its frames' shares per 1,000 words rest on over a million words a group there.
+Why 2,000 a group and 6,000 in all: word keyness ranks a group's terms by a smoothed log-odds;
+2,000 articles (over a million words of news a group) put a group's most distinctive terms'
+counts in the hundreds, and the chart's note says a sample was read. Memory decides the cap: the
+counts per group and month of words and phrases of up to four words take ~220 KB per article
+counted when the months are many (measured on the SYNTHETIC 1M store, whose copies span 13
+years: 15,000 articles took the kernel to 3.5 GB), so 6,000 articles stay within ~1.3 GB.
+:data:`TOTAL` shares that budget when there are many groups (grouping by outlet). The phrase
+lexicon reads as many (:data:`LEXICON_PER_GROUP`).
 """
 
 from __future__ import annotations
@@ -27,9 +28,9 @@ import pandas as pd
 from workbench.store.layout import TEXT_COLUMNS
 from workbench.store.sql_core import Selection, lit
 
-PER_GROUP = 5_000
-TOTAL = 25_000
-LEXICON_PER_GROUP = 2_000  # phrase matching costs ~5x word counting per article
+PER_GROUP = 2_000
+TOTAL = 6_000
+LEXICON_PER_GROUP = 2_000  # phrase matching costs several times word counting per article
 HITS_PER_GROUP = 500  # KWIC / quotes: articles read per group among those with a hit
 
 
