@@ -93,6 +93,7 @@ def child_sql(p: dict[str, Any]) -> dict[str, Any]:
     from workbench.store import sql
 
     t0 = time.perf_counter()
+    c0 = os.times().user + os.times().system  # CPU seconds: the machine is shared
     out: dict[str, Any] = {}
     with sql.StoreDB(p["store"], memory_limit=p["memory_limit"], threads=p["threads"],
                      temp_dir=p.get("temp_dir")) as db:
@@ -102,8 +103,9 @@ def child_sql(p: dict[str, Any]) -> dict[str, Any]:
         rows = 0
         for name in names:
             rows += len(sql_call(name, sel))
+    cpu = os.times()
     out.update(seconds=round(time.perf_counter() - t0, 2), rows=rows,
-               peak_mib=round(C.hwm_mib(), 1))
+               cpu_s=round(cpu.user + cpu.system - c0, 2), peak_mib=round(C.hwm_mib(), 1))
     return out
 
 
@@ -122,9 +124,10 @@ def child_pandas(p: dict[str, Any]) -> dict[str, Any]:
                            "load_peak_mib": round(C.hwm_mib(), 1), "funcs": {}}
     for name in FUNCS:
         C.reset_hwm()
-        t1 = time.perf_counter()
+        t1, c1 = time.perf_counter(), os.times().user + os.times().system
         n = len(pandas_call(name, t, arts))
         out["funcs"][name] = {"seconds": round(time.perf_counter() - t1, 2), "rows": n,
+                              "cpu_s": round(os.times().user + os.times().system - c1, 2),
                               "peak_mib": round(C.hwm_mib(), 1)}
     return out
 
@@ -291,7 +294,8 @@ def main() -> None:
                                              "threads": args.threads,
                                              "temp_dir": str(args.out)})
             results[(size, fn)] = r
-            print(f"{tag}sql {size:,} {fn}: {r['seconds']} s, peak {r['peak_mib']:,.0f} MiB, "
+            print(f"{tag}sql {size:,} {fn}: {r['seconds']} s ({r.get('cpu_s')} s CPU), "
+                  f"peak {r['peak_mib']:,.0f} MiB, "
                   f"select {r['select_s']} s, {r['rows']:,} rows; {C.load_note()}", flush=True)
     ref: dict[int, dict[str, Any]] = {}
     for size in C.parse_sizes(args.pandas_sizes):
@@ -307,7 +311,8 @@ def main() -> None:
         print(f"{tag}pandas {size:,}: load {r['load_s']} s, peak {r['load_peak_mib']:,.0f} MiB",
               flush=True)
         for fn, f in r["funcs"].items():
-            print(f"{tag}pandas {size:,} {fn}: {f['seconds']} s, peak {f['peak_mib']:,.0f} MiB",
+            print(f"{tag}pandas {size:,} {fn}: {f['seconds']} s ({f.get('cpu_s')} s CPU), "
+                  f"peak {f['peak_mib']:,.0f} MiB",
                   flush=True)
     _summary(stores, base, funcs, results, ref)
 

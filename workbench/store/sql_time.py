@@ -143,11 +143,12 @@ _PRECISION = ("CASE WHEN lower(d.precision) IN ('day', 'month', 'year') "
               "THEN lower(d.precision) ELSE 'day' END")
 
 
-def _events_sql(sel: Selection, by: str) -> str:
-    """The selection's date expressions with their group, article title and row order (as
-    ``dated_events`` builds them, before dropping the unresolved ones)."""
+def _events_sql(sel: Selection, by: str, files: list[str] | None = None) -> str:
+    """The selection's date expressions (in ``files`` of the parts, default all) with their
+    group, article title and row order (as ``dated_events`` builds them, before dropping the
+    unresolved ones)."""
     rows = sel.rows("dates", ["date", "precision", "text", "sentence"], by=by, grouped=True,
-                    order=True)
+                    order=True, files=files)
     return (f"(SELECT d.article_id, d.grp, CAST(d.date AS TIMESTAMP) AS date, {_PRECISION} AS "
             f"precision, d.text, d.sentence, a.title, d._file, d._row FROM {rows} d "
             f"JOIN (SELECT article_id, title FROM {sel.db.source('articles')}) a "
@@ -192,26 +193,41 @@ def events_by_date(sel: Selection, *, by: str = "outlet", per_group: bool = Fals
     :mod:`workbench.analyze.timeline` straight from the store: per (date, precision[, group])
     the mentions, articles, groups, group_list, the most common expression, and the first
     sentence and title in the events' order."""
-    ev = _events_sql(sel, by)
+    db = sel.db
     keys = ["date", "precision"] + (["grp"] if per_group else [])
     k = ", ".join(keys)
-    n_unresolved = int(sel.db.scalar(f"SELECT count(*) FROM {ev} WHERE date IS NULL"))
     # dated_events sorts by (date, precision, group, article_id), keeping the rows' order
     # within an article: "first" is the least of that order.
     first = "{'g': grp, 'a': article_id, 'f': _file, 'r': _row}"
-    out = sel.db.df(f"""
-        WITH e AS (SELECT * FROM {ev} WHERE date IS NOT NULL),
-        t AS (SELECT {k}, text FROM (SELECT {k}, CAST(text AS VARCHAR) AS text, count(*) AS n
-              FROM e WHERE text IS NOT NULL GROUP BY ALL)
-              QUALIFY row_number() OVER (PARTITION BY {k} ORDER BY n DESC, text) = 1)
+    # Per batch of parts and (date, precision, group): exact partial counts (an article is in
+    # one part and one group), the first sentence and title with their place in that order.
+    part = db.partwise("dates", lambda files: f"""
+        SELECT date, precision, grp, count(*) AS mentions,
+               count(DISTINCT article_id) AS articles,
+               min({first}) FILTER (WHERE sentence IS NOT NULL) AS s_key,
+               arg_min(sentence, {first}) FILTER (WHERE sentence IS NOT NULL) AS sentence,
+               min({first}) FILTER (WHERE title IS NOT NULL) AS t_key,
+               arg_min(title, {first}) FILTER (WHERE title IS NOT NULL) AS title
+        FROM {_events_sql(sel, by, files)} GROUP BY ALL""")
+    texts = db.partwise("dates", lambda files: f"""
+        SELECT date, precision, grp, CAST(text AS VARCHAR) AS text, count(*) AS n
+        FROM {_events_sql(sel, by, files)} WHERE date IS NOT NULL AND text IS NOT NULL
+        GROUP BY ALL""")
+    n_unresolved = int(db.scalar(f"SELECT coalesce(sum(mentions), 0) FROM {part} "
+                                 f"WHERE date IS NULL"))
+    out = db.df(f"""
+        WITH t AS (SELECT {k}, text FROM (SELECT {k}, text, sum(n) AS n FROM {texts}
+                   GROUP BY ALL)
+                   QUALIFY row_number() OVER (PARTITION BY {k} ORDER BY n DESC, text) = 1)
         SELECT a.*, t.text FROM (
-            SELECT {k}, count(*) AS mentions, count(DISTINCT article_id) AS articles,
+            SELECT {k}, sum(mentions) AS mentions, sum(articles) AS articles,
                    count(DISTINCT grp) AS groups,
                    string_agg(DISTINCT grp, '; ' ORDER BY grp) AS group_list,
-                   arg_min(sentence, {first}) FILTER (WHERE sentence IS NOT NULL) AS sentence,
-                   arg_min(title, {first}) FILTER (WHERE title IS NOT NULL) AS title
-            FROM e GROUP BY ALL) a
+                   arg_min(sentence, s_key) FILTER (WHERE s_key IS NOT NULL) AS sentence,
+                   arg_min(title, t_key) FILTER (WHERE t_key IS NOT NULL) AS title
+            FROM {part} WHERE date IS NOT NULL GROUP BY ALL) a
         LEFT JOIN t ON {" AND ".join(f"t.{c} IS NOT DISTINCT FROM a.{c}" for c in keys)}""")
+    db.con.execute(f"DROP TABLE {part}; DROP TABLE {texts}")
     out = out.rename(columns={"grp": "group"})
     keys = ["date", "precision"] + (["group"] if per_group else [])
     cols = keys + ["date_end", "when", "mentions", "articles", "groups", "group_list",
