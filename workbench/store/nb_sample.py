@@ -9,14 +9,15 @@ machine). A selection whose groups are all within the quota is read whole, so th
 the pandas function's, exactly. When anything was left out, the result's ``attrs["notes"]``
 says how many of how many articles were read.
 
-Why 2,000 a group and 6,000 in all: word keyness ranks a group's terms by a smoothed log-odds;
-2,000 articles (over a million words of news a group) put a group's most distinctive terms'
+Why 1,500 a group and 4,500 in all: word keyness ranks a group's terms by a smoothed log-odds;
+1,500 articles (about a million words of news a group) put a group's most distinctive terms'
 counts in the hundreds, and the chart's note says a sample was read. Memory decides the cap: the
-counts per group and month of words and phrases of up to four words take ~220 KB per article
-counted when the months are many (measured on the SYNTHETIC 1M store, whose copies span 13
-years: 15,000 articles took the kernel to 3.5 GB), so 6,000 articles stay within ~1.3 GB.
-:data:`TOTAL` shares that budget when there are many groups (grouping by outlet). The phrase
-lexicon reads as many (:data:`LEXICON_PER_GROUP`).
+counts per group and month of words and phrases of up to four words, which the notebook keeps,
+take ~220 KB per article counted when the months are many (measured on the SYNTHETIC 1M store,
+whose copies span 13 years: 15,000 articles took the kernel to 3.5 GB, 6,000 to 2.1 GB with
+DuckDB's 1 GB beside them), so 4,500 articles keep the kernel under 2 GiB. :data:`TOTAL` shares
+that budget when there are many groups (grouping by outlet). The phrase lexicon reads as many
+(:data:`LEXICON_PER_GROUP`).
 """
 
 from __future__ import annotations
@@ -28,9 +29,9 @@ import pandas as pd
 from workbench.store.layout import TEXT_COLUMNS
 from workbench.store.sql_core import Selection, lit
 
-PER_GROUP = 2_000
-TOTAL = 6_000
-LEXICON_PER_GROUP = 2_000  # phrase matching costs several times word counting per article
+PER_GROUP = 1_500
+TOTAL = 4_500
+LEXICON_PER_GROUP = 1_500  # phrase matching costs several times word counting per article
 HITS_PER_GROUP = 500  # KWIC / quotes: articles read per group among those with a hit
 
 
