@@ -56,6 +56,13 @@ def test_dated_events_rows_and_notes(c):
     assert sept["group"] == "syrializm" and sept["title"].startswith("Negotiations")
 
 
+def test_dated_events_of_an_outlet_citing_no_date_is_empty(c):
+    none = c["sel"].iloc[:0]  # a selection (a story, an outlet) with no article left
+    ev = A.dated_events(c["dates"], none)
+    assert ev.empty and str(ev["published"].dtype) == "datetime64[ns]"
+    assert A.events_by_date(ev).empty
+
+
 def test_events_by_date_counts_articles_and_groups(c):
     dates = c["dates"].copy()
     extra = dates.iloc[[0]].assign(article_id="md1")  # Moldova 1 also names November 12

@@ -75,7 +75,7 @@ WORD_KEYNESS, ENTITY_KEYNESS = "an.word_counts_by_period(", "an.entity_counts("
 MONTH_KEYNESS = "an.keyness_by_period("
 VARIANTS, VOICES, QUOTES = "charts.variants_bars", "charts.voices_bars", "an.quotes_table("
 ARTICLES_TL, EVENTS_TL, EVENTS_TABLE, MENTIONS_TL = (
-    "charts.articles_timeline", "charts.events_timeline", "an.events_by_date(",
+    "charts.articles_timeline", "charts.events_timeline", "an.most_cited(",
     "charts.mentions_timeline")
 
 

@@ -77,7 +77,9 @@ def dated_events(dates: pd.DataFrame, articles: pd.DataFrame, *,
     d = d[d["date"].notna()].copy()
     meta = articles.drop_duplicates("article_id").set_index("article_id")
     d["title"] = d["article_id"].map(meta["title"])
-    d["published"] = d["article_id"].map(meta["published"]).astype("datetime64[ns]")
+    # reindex, not map: mapping no rows onto a datetime column raises in pandas
+    d["published"] = pd.to_datetime(meta["published"]).reindex(d["article_id"]).to_numpy(
+        dtype="datetime64[ns]")
     prec = d["precision"].astype("string").str.lower().fillna("day")
     d["precision"] = prec.where(prec.isin(["day", "month", "year"]), "day").astype(object)
     d["date"] = d["date"].astype("datetime64[ns]")
