@@ -61,6 +61,28 @@ def trained_model() -> str:
     return found[0]
 
 
+def write_rated_allsides(folder: Path, n: int) -> Path:
+    """The first ``n`` real AllSides records as ``folder/d.jsonl``, with a ``sources.csv``
+    giving each outlet its AllSides rating as ``group``; the folder (skips without the file).
+    Tests sharing ``n`` share their annotation through ``cache_root``."""
+    import csv
+    import gzip
+    import json
+
+    path = SHARED / "corpora" / "allsides-10k.jsonl.gz"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        lines = [next(fh) for _ in range(n)]
+    (folder / "d.jsonl").write_text("".join(lines), encoding="utf-8")
+    rows = [json.loads(line) for line in lines]
+    with open(folder / "sources.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(["outlet", "group"])
+        w.writerows(sorted({(r["source"], r["bias_text"]) for r in rows}))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def cache_root(tmp_path_factory) -> Path:
     """One annotation cache for the session's tests on the sample (annotated once)."""

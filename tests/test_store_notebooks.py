@@ -1,7 +1,7 @@
 """The notebooks on a corpus store show what they show on the corpus itself.
 
 Two real corpora, annotated with the real pipeline and written with ``write_store``: the
-sample (five articles, grouped by outlet) and the first 150 AllSides articles (their outlet's
+sample (five articles, grouped by outlet) and the first 200 AllSides articles (their outlet's
 AllSides rating as ``group``, from a sources.csv). Every notebook is rendered by papermill
 from the AllSides store and from the AllSides folder (pandas): every chart's data, every note
 and every table is the same. ``workbench report`` renders every notebook from the sample store.
@@ -11,8 +11,6 @@ exactly the stratified sample the module documents (an MD5 order within each gro
 
 from __future__ import annotations
 
-import csv
-import gzip
 import hashlib
 import json
 import multiprocessing
@@ -27,29 +25,18 @@ from workbench import analyze as an
 from workbench.store import write_store
 
 import nbrun
-from conftest import SHARED
+from conftest import write_rated_allsides
 
 pytestmark = pytest.mark.model
-N_ALLSIDES = 150
+N_ALLSIDES = 200  # the same articles as test_store_sql: one annotation
 
 
 @pytest.fixture(scope="module")
 def allsides(trained_model, cache_root, tmp_path_factory):
-    """(folder, ann, store) for the first 150 AllSides articles, rated as ``group``."""
+    """(folder, ann, store) for the first 200 AllSides articles, rated as ``group``."""
     import workbench as wb
 
-    path = SHARED / "corpora" / "allsides-10k.jsonl.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    folder = tmp_path_factory.mktemp("allsides-nb")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        lines = [next(fh) for _ in range(N_ALLSIDES)]
-    (folder / "d.jsonl").write_text("".join(lines), encoding="utf-8")
-    rows = [json.loads(line) for line in lines]
-    with open(folder / "sources.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["outlet", "group"])
-        w.writerows(sorted({(r["source"], r["bias_text"]) for r in rows}))
+    folder = write_rated_allsides(tmp_path_factory.mktemp("allsides-nb"), N_ALLSIDES)
     ann = wb.open_corpus(folder, model=trained_model, cache_dir=cache_root, progress=False)
     store = tmp_path_factory.mktemp("allsides-nb-store") / "store"
     write_store(ann, store, rows_per_part=40)  # several parts

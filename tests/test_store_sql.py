@@ -11,17 +11,13 @@ the same order, the dtypes compared by kind), ``attrs`` included.
 
 from __future__ import annotations
 
-import csv
-import gzip
-import json
-
 import pandas as pd
 import pytest
 
 from workbench import analyze as an
 from workbench.store import sql, write_store
 
-from conftest import SHARED
+from conftest import write_rated_allsides
 
 pytestmark = pytest.mark.model
 N_ALLSIDES = 200
@@ -32,18 +28,7 @@ def allsides_ann(trained_model, cache_root, tmp_path_factory):
     """The first 200 AllSides articles, their outlet's rating as ``group`` (sources.csv)."""
     import workbench as wb
 
-    path = SHARED / "corpora" / "allsides-10k.jsonl.gz"
-    if not path.exists():
-        pytest.skip(f"{path} not available")
-    folder = tmp_path_factory.mktemp("allsides-sql")
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        lines = [next(fh) for _ in range(N_ALLSIDES)]
-    (folder / "d.jsonl").write_text("".join(lines), encoding="utf-8")
-    rows = [json.loads(line) for line in lines]
-    with open(folder / "sources.csv", "w", newline="", encoding="utf-8") as fh:
-        w = csv.writer(fh)
-        w.writerow(["outlet", "group"])
-        w.writerows(sorted({(r["source"], r["bias_text"]) for r in rows}))
+    folder = write_rated_allsides(tmp_path_factory.mktemp("allsides-sql"), N_ALLSIDES)
     return wb.open_corpus(folder, model=trained_model, cache_dir=cache_root, progress=False)
 
 
