@@ -45,10 +45,10 @@ def _frequency(sel: Selection, by: str | None, types: Iterable[str] | None) -> p
     # hold disjoint articles), and counts per (entity, name, type) for names and types.
     f = db.partwise("mentions", lambda files: (
         f"SELECT grp, eid, count(*) AS mentions, count(DISTINCT article_id) AS articles "
-        f"FROM {m(files)} WHERE eid IS NOT NULL GROUP BY ALL"))
+        f"FROM {m(files)} WHERE eid IS NOT NULL GROUP BY ALL"), sums=("mentions", "articles"))
     c = db.partwise("mentions", lambda files: (
         f"SELECT eid, ent, typ, count(*) AS n FROM {m(files)} WHERE eid IS NOT NULL "
-        f"GROUP BY ALL"))
+        f"GROUP BY ALL"), sums=("n",))
     freq = db.df(f"""
         WITH f AS (SELECT grp, eid, sum(mentions) AS mentions, sum(articles) AS articles
                    FROM {f} GROUP BY ALL),
@@ -221,10 +221,10 @@ def cooccurrence(sel: Selection, *, top_n: int = 20, unit: str = "article",
     # Per batch of parts (they hold disjoint articles, so the sums are exact).
     ne = db.partwise("mentions", lambda files: (
         f"SELECT entity_id, count(DISTINCT article_id) AS n FROM {rows(files)} "
-        f"WHERE entity_id IS NOT NULL GROUP BY 1"))
+        f"WHERE entity_id IS NOT NULL GROUP BY 1"), sums=("n",))
     spelled = db.partwise("mentions", lambda files: (
         f"SELECT entity_id, entity, count(*) AS n FROM {rows(files)} "
-        f"WHERE entity_id IS NOT NULL AND entity IS NOT NULL GROUP BY ALL"))
+        f"WHERE entity_id IS NOT NULL AND entity IS NOT NULL GROUP BY ALL"), sums=("n",))
     top = db.df(f"""
         WITH n AS (SELECT entity_id, sum(n) AS n FROM {ne} GROUP BY 1),
         nm AS (SELECT entity_id AS k, entity AS v FROM (SELECT entity_id, entity, sum(n) AS n
