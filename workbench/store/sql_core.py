@@ -161,8 +161,7 @@ class StoreDB:
 
         ``sums``: when every other column is a key and these are counts, each batch is
         folded into a running total (the key columns, these summed), so the table stays the
-        size of the distinct keys instead of growing by a batch's keys per batch (the
-        SYNTHETIC 1M entity frequency ran out of DuckDB's 1 GB appending 17 batches)."""
+        size of the distinct keys instead of growing by a batch's keys per batch."""
         name = self.temp("part")
         for i, files in enumerate(self.batches(table)):
             body = make(files)
