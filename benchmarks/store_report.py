@@ -116,6 +116,16 @@ def _slowest(path: Path, k: int = 3) -> list[str]:
     return [f"{s:.1f} s {src}" for s, src in sorted(cells, reverse=True)[:k]]
 
 
+def _trivial_seconds() -> float:
+    """One trivial papermill run (``notebooks.py``'s one-cell notebook): the same-run yardstick
+    the notebooks' times are divided by, as ``notebooks.py`` does for the pandas path."""
+    from notebooks import run_papermill, trivial_notebook
+
+    with tempfile.TemporaryDirectory(prefix="store-report-trivial-") as tmp:
+        nb = trivial_notebook(Path(tmp) / "trivial.ipynb")
+        return float(run_papermill(nb, Path(tmp) / "out.ipynb", None, 120)["seconds"])
+
+
 def run_report(store: Path, out: Path) -> dict[str, Any]:
     from workbench.report.run import render_reports
 
@@ -151,6 +161,9 @@ def main() -> int:
     if args.build:
         build(args.stores, args.tables, sizes)
     rows, failures = [], 0
+    trivial = _trivial_seconds()
+    print(f"one trivial papermill run (a one-cell notebook): {trivial:.2f} s; "
+          f"{c.load_note()}", flush=True)
     for size in sizes:
         store = store_path(args.stores, size)
         if _rows(store) is None:
@@ -171,7 +184,8 @@ def main() -> int:
                     print(f"    {line}")
                 for note in dict.fromkeys(r["sample_notes"]):
                     print(f"    approximation: {note}")
-                rows.append([f"{tag}{size:,}", name, r["seconds"], r["kernel_peak_mib"],
+                rows.append([f"{tag}{size:,}", name, r["seconds"],
+                             round(r["seconds"] / trivial, 1), r["kernel_peak_mib"],
                              "FAILED" if r["error"] else "ok"])
             if not args.no_report:
                 c.step(f"{tag}{size:,} workbench report")
@@ -183,8 +197,12 @@ def main() -> int:
                       f"{c.load_note()}", flush=True)
                 print(f"    notebooks in the report (in parallel): {'; '.join(r['each'])}")
                 rows.append([f"{tag}{size:,}", "workbench report", r["seconds"],
-                             r["kernel_peak_mib"], "FAILED" if r["failed"] else "ok"])
-    c.print_table(["store", "notebook", "seconds", "kernel peak MiB", "status"], rows,
+                             round(r["seconds"] / trivial, 1), r["kernel_peak_mib"],
+                             "FAILED" if r["failed"] else "ok"])
+    trivial = (trivial + _trivial_seconds()) / 2  # before and after: the machine drifts
+    print(f"trivial papermill run, mean of before and after: {trivial:.2f} s")
+    c.print_table(["store", "notebook", "seconds", "÷ trivial (before)", "kernel peak MiB",
+                   "status"], rows,
                   title="notebooks on corpus stores (group_by=group)")
     return 1 if failures else 0
 

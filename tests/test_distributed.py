@@ -3,9 +3,9 @@
 
 from __future__ import annotations
 
-import gzip
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -19,11 +19,12 @@ import pytest
 from workbench.annotate import distributed
 from workbench.annotate.run import annotate
 
-from conftest import SHARED
+from conftest import write_rated_allsides
 
 pytestmark = [pytest.mark.slow, pytest.mark.model]
 DASK = str(Path(sys.executable).with_name("dask"))
-N_ARTICLES = 60
+N_ARTICLES = 200  # the store tests' articles: one local annotation for all
+N_KILLED = 100  # articles of the run that loses a worker
 
 
 def _start(args: list[str], log: Path) -> subprocess.Popen:
@@ -69,25 +70,39 @@ def cluster(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def articles(tmp_path_factory):
-    from workbench.corpus.load import load_corpus
+def local(trained_model, cache_root, tmp_path_factory):
+    """The reference: the 200 rated AllSides articles of the store tests, annotated locally
+    (through the session's cache, so annotated once for all of them)."""
+    import workbench as wb
 
-    folder = tmp_path_factory.mktemp("allsides")
-    with gzip.open(SHARED / "corpora" / "allsides-10k.jsonl.gz", "rt", encoding="utf-8") as fh:
-        lines = [next(fh) for _ in range(N_ARTICLES)]
-    (folder / "d.jsonl").write_text("".join(lines), encoding="utf-8")
-    return load_corpus(folder)
+    folder = write_rated_allsides(tmp_path_factory.mktemp("allsides-dask"), N_ARTICLES)
+    return wb.open_corpus(folder, model=trained_model, cache_dir=cache_root, progress=False)
 
 
 @pytest.fixture(scope="module")
-def local(articles, trained_model, tmp_path_factory):
-    return annotate(articles, model=trained_model, cache_dir=tmp_path_factory.mktemp("local"),
-                    progress=False)
+def articles(local):
+    return local.articles
 
 
-@pytest.fixture(autouse=True)
-def small_partitions(monkeypatch):
-    monkeypatch.setattr(distributed, "PARTITION_ARTICLES", 8)  # several tasks per run
+@pytest.fixture(scope="module")
+def remote(cluster, articles, trained_model, tmp_path_factory, small_partitions):
+    """(annotations, cache folder, stderr) of the articles annotated on the cluster."""
+    import contextlib
+    import io
+
+    cache = tmp_path_factory.mktemp("remote")
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        ann = annotate(articles, model=trained_model, cache_dir=cache, scheduler=cluster[0],
+                       progress=False)
+    return ann, cache, err.getvalue()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def small_partitions():
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(distributed, "PARTITION_ARTICLES", 8)  # several tasks per run
+        yield
 
 
 def _same_tables(a, b) -> None:
@@ -102,36 +117,64 @@ def _stored_keys(cache: Path) -> pd.Series:
                       for p in (cache / "annotations").glob("*/part-*")], ignore_index=True)
 
 
-def test_cluster_tables_equal_the_local_ones(cluster, articles, local, trained_model, tmp_path,
-                                            capsys):
-    address, _ = cluster
-    remote = annotate(articles, model=trained_model, cache_dir=tmp_path, scheduler=address,
-                      progress=False)
-    assert remote.stats["annotated"] == N_ARTICLES
-    _same_tables(remote, local)
-    keys = _stored_keys(tmp_path)
+def test_cluster_tables_equal_the_local_ones(remote, local):
+    ann, cache, err = remote
+    assert ann.stats["annotated"] == N_ARTICLES
+    _same_tables(ann, local)
+    keys = _stored_keys(cache)
     assert keys.is_unique and len(keys) == N_ARTICLES
-    assert "dashboard:" in capsys.readouterr().err
+    assert "dashboard:" in err
 
 
-def test_a_resumed_run_annotates_only_what_is_missing(cluster, articles, local, trained_model,
-                                                      tmp_path):
-    address, _ = cluster
-    annotate(articles.head(25), model=trained_model, cache_dir=tmp_path, scheduler=address,
-             progress=False)
-    again = annotate(articles, model=trained_model, cache_dir=tmp_path, scheduler=address,
+def test_a_resumed_run_annotates_only_what_is_missing(cluster, remote, articles, local,
+                                                      trained_model, tmp_path):
+    _, cache, _ = remote
+    shutil.copytree(cache, tmp_path, dirs_exist_ok=True)
+    parts = sorted((tmp_path / "annotations").glob("*/part-*"))
+    lost = parts[: len(parts) // 3]  # as if the run had stopped before writing these
+    n_lost = sum(len(pd.read_parquet(p / "keys.parquet")) for p in lost)
+    for part in lost:
+        shutil.rmtree(part)
+    again = annotate(articles, model=trained_model, cache_dir=tmp_path, scheduler=cluster[0],
                      progress=False)
-    assert again.stats["annotated"] == N_ARTICLES - 25
+    assert 0 < n_lost < N_ARTICLES and again.stats["annotated"] == n_lost
     _same_tables(again, local)
+    assert _stored_keys(tmp_path).is_unique
 
 
-def test_a_killed_worker_costs_nothing(cluster, articles, local, trained_model, tmp_path):
+def test_a_retried_task_writes_no_second_part(remote, articles, trained_model):
+    """A task run again after it finished (its worker died before reporting back) finds its
+    part by name and writes nothing."""
+    from workbench import tables as contract
+    from workbench.annotate.kb import load_kb
+    from workbench.annotate.run import article_jobs
+
+    ann, cache, _ = remote
+    fingerprint = ann.pipeline.fingerprint
+    parts = sorted((cache / "annotations" / fingerprint).glob("part-c*"))
+    assert len(parts) == -(-N_ARTICLES // distributed.PARTITION_ARTICLES)  # one per task
+    keys = set(pd.read_parquet(parts[0] / "keys.parquet")["key"])
+    _, jobs, _ = article_jobs(contract.conform(articles, "articles"))
+    task = [job for key, job in jobs.items() if key in keys]
+    assert distributed.part_name(task, fingerprint) == parts[0].name.removeprefix("part-")
+    assert distributed.annotate_partition(task, trained_model, load_kb(None), str(cache),
+                                          fingerprint) == 0
+    assert sorted((cache / "annotations" / fingerprint).glob("part-c*")) == parts
+
+
+def test_a_killed_worker_costs_nothing(cluster, articles, trained_model, cache_root,
+                                      tmp_path):
     address, procs = cluster
+    subset = articles.head(N_KILLED)
+    # The reference for these articles alone (the corpus-wide surname links follow the
+    # corpus), from the session's cache.
+    local = annotate(subset, model=trained_model, cache_dir=cache_root, progress=False)
+    assert local.stats["annotated"] == 0
     done: dict[str, object] = {}
 
     def run() -> None:
         try:
-            done["ann"] = annotate(articles, model=trained_model, cache_dir=tmp_path,
+            done["ann"] = annotate(subset, model=trained_model, cache_dir=tmp_path,
                                    scheduler=address, progress=False)
         except Exception as exc:  # noqa: BLE001 - reported by the assertion below
             done["error"] = exc
@@ -147,4 +190,4 @@ def test_a_killed_worker_costs_nothing(cluster, articles, local, trained_model, 
     assert not thread.is_alive() and "error" not in done, done
     _same_tables(done["ann"], local)
     keys = _stored_keys(tmp_path)
-    assert keys.is_unique and len(keys) == N_ARTICLES  # each article once, no partial part
+    assert keys.is_unique and len(keys) == N_KILLED  # each article once, no partial part

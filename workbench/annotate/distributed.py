@@ -5,9 +5,12 @@ file system; on one machine, the local cache folder).
 - A worker builds the spaCy pipeline once, on its first task (:func:`worker_pipeline` caches
   it in the worker process, keyed by the pipeline's fingerprint); a ``Language`` object never
   travels over the network, only the model name and the knowledge base.
-- A task first drops the articles the store already holds, so a task retried after its worker
-  died (Dask retries it elsewhere) writes no second copy; parts are written atomically, so a
-  killed worker leaves no partial part.
+- A task's part is named after its articles (:func:`part_name`), and a task whose part exists
+  returns at once: a task retried after its worker died (Dask retries it elsewhere), or run
+  twice, writes no second copy, and checking costs one file lookup, however large the store.
+  Parts are written atomically, so a killed worker leaves no partial part.
+- The client keeps a bounded number of tasks in flight (:data:`IN_FLIGHT` per worker thread),
+  so the scheduler never holds more than those partitions' texts, whatever the corpus's size.
 - spaCy's ``memory_zone`` frees the strings and vocabulary entries each partition added, so a
   worker's memory stays flat over a long run.
 
@@ -17,14 +20,18 @@ file system; on one machine, the local cache folder).
 
 from __future__ import annotations
 
+import hashlib
 import os
 import sys
+import time
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 ENV_VAR = "WORKBENCH_SCHEDULER"
 PARTITION_ARTICLES = 50
 RETRIES = 3
+IN_FLIGHT = 3  # tasks submitted per worker thread: one running, the next ones queued
 
 _PIPELINES: dict[str, Any] = {}
 
@@ -45,6 +52,15 @@ def worker_pipeline(model: str, kb: Any, fingerprint: str) -> Any:
     return _PIPELINES[fingerprint]
 
 
+def part_name(jobs: list[Any], fingerprint: str) -> str:
+    """The cache part a task annotating ``jobs`` writes: named after the pipeline and the
+    articles' keys, so every try of the same task writes the same part."""
+    h = hashlib.sha256(fingerprint.encode())
+    for key in sorted(job.key for job in jobs):
+        h.update(b"\n" + key.encode())
+    return f"c{h.hexdigest()[:31]}"
+
+
 def annotate_partition(jobs: list[Any], model: str, kb: Any, cache_dir: str,
                        fingerprint: str) -> int:
     """Annotate ``jobs`` on a worker and write them to the store as one part; returns how many
@@ -53,18 +69,17 @@ def annotate_partition(jobs: list[Any], model: str, kb: Any, cache_dir: str,
     from workbench.cache.annotations import AnnotationStore
 
     store = AnnotationStore(Path(cache_dir), fingerprint)
-    known = store.known_keys()
-    todo = [job for job in jobs if job.key not in known]
-    if not todo:
+    name = part_name(jobs, fingerprint)
+    if store.has_part(name):
         return 0
     nlp = worker_pipeline(model, kb, fingerprint)
     zone = getattr(nlp, "memory_zone", None)
     if zone is None:
-        results = list(annotate_jobs(nlp, kb, todo))
+        results = list(annotate_jobs(nlp, kb, jobs))
     else:
         with zone():
-            results = list(annotate_jobs(nlp, kb, todo))
-    store.write_results(results)
+            results = list(annotate_jobs(nlp, kb, jobs))
+    store.write_results(results, name)
     return len(results)
 
 
@@ -88,25 +103,41 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
         print(f"annotating {len(todo):,} articles on the Dask cluster at {address} "
               f"(dashboard: {client.dashboard_link})", file=sys.stderr)
         kb_future = client.scatter(kb, broadcast=True)
-        parts = [todo[i:i + PARTITION_ARTICLES] for i in range(0, len(todo),
-                                                                PARTITION_ARTICLES)]
-        futures = [client.submit(annotate_partition, part, info.model_arg, kb_future,
-                                 str(cache_dir), info.fingerprint, retries=RETRIES,
-                                 pure=False, key=f"annotate-{info.fingerprint[:8]}-{i}-"
-                                                 f"{part[0].key[:8]}")
-                   for i, part in enumerate(parts)]
+        parts = iter(enumerate(todo[i:i + PARTITION_ARTICLES]
+                               for i in range(0, len(todo), PARTITION_ARTICLES)))
+        size: dict[str, int] = {}
+
+        def submit(n: int) -> list[Any]:
+            out = []
+            for i, part in islice(parts, n):
+                name = part_name(part, info.fingerprint)
+                out.append(client.submit(annotate_partition, part, info.model_arg, kb_future,
+                                         str(cache_dir), info.fingerprint, retries=RETRIES,
+                                         pure=False, key=f"annotate-{i}-{name}"))
+                size[out[-1].key] = len(part)
+            return out
+
         bar = None
         if show:
             from tqdm.auto import tqdm
 
             bar = tqdm(total=len(todo), unit="article", desc="annotating (cluster)",
                        leave=False)
-        size = {f.key: len(p) for f, p in zip(futures, parts, strict=True)}
         try:
-            for future in as_completed(futures):
+            running = as_completed(submit(_room(client, 0)))
+            asked = time.monotonic()
+            for future in running:
                 future.result()  # a task that failed on every retry stops the run here
+                done = size.pop(future.key)
                 if bar is not None:
-                    bar.update(size[future.key])
+                    bar.update(done)
+                # Workers may join (or leave) during the run: ask how many there are now and
+                # then, not after every task.
+                room = 1
+                if time.monotonic() - asked > 10:
+                    room, asked = max(1, _room(client, len(size))), time.monotonic()
+                for nxt in submit(room):
+                    running.add(nxt)
         except Exception as exc:
             raise AnnotateError(f"annotation on the cluster failed ({type(exc).__name__}: "
                                 f"{exc}); what was finished is in the cache — run again to "
@@ -117,3 +148,9 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
     finally:
         client.close()
 
+
+
+
+def _room(client: Any, in_flight: int) -> int:
+    """How many more tasks to submit: :data:`IN_FLIGHT` per worker thread, less those out."""
+    return max(0, IN_FLIGHT * max(1, sum(client.nthreads().values())) - in_flight)

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import asdict, dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -131,24 +132,7 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     info = pipeline_info(model, kb_obj)
     store = AnnotationStore(Path(cache_dir) if cache_dir else default_cache_dir(),
                             info.fingerprint, asdict(info))
-    texts = [article_text(t) for t in articles["text"]]
-    capped = [f"article {aid}: {len(t):,} characters; only the first {max_chars:,} are "
-              "annotated (max_chars=)"
-              for aid, t in zip(articles["article_id"], texts) if len(t) > max_chars]
-    if capped:
-        texts = [t[:max_chars] for t in texts]
-    routes = [route(lang) for lang in articles["language"]]
-    asides = [aside_to_annotate(a, lang) for a, lang in zip(articles["aside_text"],
-                                                           articles["language"])]
-    keys = [article_key(t, p, r, a[0]) for t, p, r, a in zip(texts, articles["published"],
-                                                              routes, asides)]
-    jobs_by_key: dict[str, Job] = {}
-    for key, text, published, lang, (aside, aside_lang) in zip(keys, texts,
-                                                                articles["published"], routes,
-                                                                asides):
-        if key not in jobs_by_key:
-            day = None if pd.isna(published) else pd.Timestamp(published).date()
-            jobs_by_key[key] = Job(key, text, day, lang or None, aside, aside_lang)
+    keys, jobs_by_key, capped = article_jobs(articles, max_chars)
     by_language, language_notes = pipeline_notes(articles["language"], info.label)
     known = store.known_keys()
     todo = [job for key, job in jobs_by_key.items() if key not in known]
@@ -193,6 +177,31 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     result.problems[:0] = [*([info.notice] if info.notice else []), *language_notes, *capped,
                            *store.problems]
     return result
+
+
+def article_jobs(articles: pd.DataFrame, max_chars: int = MAX_CHARS
+                 ) -> tuple[list[str], dict[str, Job], list[str]]:
+    """What annotating ``articles`` (a conformed ``articles`` table) takes: each row's cache
+    key, one job per distinct key, and a problem line for each text cut at ``max_chars``."""
+    texts = [article_text(t) for t in articles["text"]]
+    capped = [f"article {aid}: {len(t):,} characters; only the first {max_chars:,} are "
+              "annotated (max_chars=)"
+              for aid, t in zip(articles["article_id"], texts) if len(t) > max_chars]
+    if capped:
+        texts = [t[:max_chars] for t in texts]
+    routes = [route(lang) for lang in articles["language"]]
+    asides = [aside_to_annotate(a, lang) for a, lang in zip(articles["aside_text"],
+                                                           articles["language"])]
+    keys = [article_key(t, p, r, a[0]) for t, p, r, a in zip(texts, articles["published"],
+                                                              routes, asides)]
+    jobs_by_key: dict[str, Job] = {}
+    for key, text, published, lang, (aside, aside_lang) in zip(keys, texts,
+                                                                articles["published"], routes,
+                                                                asides):
+        if key not in jobs_by_key:
+            day = None if pd.isna(published) else pd.Timestamp(published).date()
+            jobs_by_key[key] = Job(key, text, day, lang or None, aside, aside_lang)
+    return keys, jobs_by_key, capped
 
 
 def _workers(jobs: int, n_todo: int) -> int:
@@ -328,7 +337,7 @@ def _parallel(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase,
     with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_init_worker,
                              initargs=(info.model_arg, kb)) as pool:
         queue = iter(batches)
-        running = {pool.submit(_work, b) for b in _take(queue, 2 * jobs)}
+        running = {pool.submit(_work, b) for b in islice(queue, 2 * jobs)}
         while running:
             done, running = wait(running, return_when=FIRST_COMPLETED)
             for future in done:
@@ -339,14 +348,5 @@ def _parallel(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase,
                                         f"{exc}); what was finished is cached — run again to "
                                         "resume, or use --jobs 1") from exc
                 yield from results
-                running |= {pool.submit(_work, b) for b in _take(queue, 1)}
+                running |= {pool.submit(_work, b) for b in islice(queue, 1)}
 
-
-def _take(it: Iterator[list[Job]], n: int) -> list[list[Job]]:
-    out = []
-    for _ in range(n):
-        try:
-            out.append(next(it))
-        except StopIteration:
-            break
-    return out

@@ -91,18 +91,25 @@ class AnnotationStore:
         """Keys of every article annotated in a readable part."""
         return set(self._key_index())
 
-    def write_part(self, keys: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]]
-                   ) -> Path:
-        """Store annotated articles as one new part, atomically."""
+    def write_part(self, keys: list[dict[str, Any]], rows: dict[str, list[dict[str, Any]]],
+                   name: str | None = None) -> Path:
+        """Store annotated articles as one new part, atomically. ``name``: the part's fixed
+        name (:meth:`has_part`), for work that may be done twice (a cluster task retried):
+        when a part of that name exists already, this one is dropped."""
         tmp = None
+        final = self.root / f"part-{name or uuid.uuid4().hex}"
         try:
             tmp = new_tmp_dir(self.root, "part")
             _frame(keys, KEY_COLUMNS).to_parquet(tmp / "keys.parquet", index=False)
-            for name in TABLES:
-                _table_frame(rows.get(name, []), name).to_parquet(tmp / f"{name}.parquet",
-                                                                  index=False)
-            final = self.root / f"part-{uuid.uuid4().hex}"
-            publish(tmp, final)
+            for table in TABLES:
+                _table_frame(rows.get(table, []), table).to_parquet(tmp / f"{table}.parquet",
+                                                                    index=False)
+            try:
+                publish(tmp, final)
+            except OSError:
+                if name is None or not (final / "keys.parquet").exists():
+                    raise
+                shutil.rmtree(tmp, ignore_errors=True)  # the other try published it first
         except OSError as exc:
             if tmp is not None:  # never leave a half-written part holding the space
                 shutil.rmtree(tmp, ignore_errors=True)
@@ -110,17 +117,22 @@ class AnnotationStore:
         self._index = None
         return final
 
-    def write_results(self, results: list[Any]) -> None:
-        """Write annotated articles (``annotate.extract.Result``) as one part; none: nothing."""
+    def has_part(self, name: str) -> bool:
+        """Whether the part named ``name`` (:meth:`write_part`) was published."""
+        return (self.root / f"part-{name}" / "keys.parquet").exists()
+
+    def write_results(self, results: list[Any], name: str | None = None) -> None:
+        """Write annotated articles (``annotate.extract.Result``) as one part (named ``name``,
+        see :meth:`write_part`); none: nothing."""
         if not results:
             return
         keys = [{"key": r.key, "status": r.status, "message": r.message,
                  "n_chunks": r.n_chunks} for r in results]
-        rows: dict[str, list[dict[str, Any]]] = {name: [] for name in TABLES}
+        rows: dict[str, list[dict[str, Any]]] = {table: [] for table in TABLES}
         for r in results:
-            for name in TABLES:
-                rows[name].extend({**row, "key": r.key} for row in r.rows[name])
-        self.write_part(keys, rows)
+            for table in TABLES:
+                rows[table].extend({**row, "key": r.key} for row in r.rows[table])
+        self.write_part(keys, rows, name)
 
     def read(self, keys: Iterable[str]) -> dict[str, pd.DataFrame]:
         """The cached rows of ``keys``: ``keys`` (status per article) and the three tables, each
