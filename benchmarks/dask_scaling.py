@@ -107,15 +107,18 @@ def _dask() -> str:
     return str(Path(sys.executable).with_name("dask"))
 
 
-def start_cluster(folder: Path, nworkers: int, nthreads: int, profiler: bool = True
-                  ) -> tuple[str, list[subprocess.Popen]]:
+def start_cluster(folder: Path, nworkers: int, nthreads: int, profiler: bool = True,
+                  trim: bool = True) -> tuple[str, list[subprocess.Popen]]:
     """A ``dask scheduler`` and one ``dask worker --nworkers N`` on 127.0.0.1 (each in its own
-    process group); returns the address and the processes once every worker has joined."""
+    process group); returns the address and the processes once every worker has joined.
+    ``trim=False`` keeps the nanny from setting ``MALLOC_TRIM_THRESHOLD_`` in its workers."""
     from distributed import Client
 
     sched_file = folder / "scheduler.json"
     # Dask's own statistical profiler samples every worker thread's stack every 10 ms.
     env = {**os.environ, "DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED": str(profiler)}
+    if not trim:  # a None value in the nanny's pre-spawn environment unsets the variable
+        env["DASK_DISTRIBUTED__NANNY__PRE_SPAWN_ENVIRON__MALLOC_TRIM_THRESHOLD_"] = "None"
 
     def start(args: list[str], log: str) -> subprocess.Popen:
         return subprocess.Popen([_dask(), *args], stdout=(folder / log).open("w"),
@@ -206,7 +209,7 @@ def child(payload: dict[str, Any]) -> dict[str, Any]:
         distributed.PARTITION_ARTICLES = payload["partition"]
     folder = Path(tempfile.mkdtemp(prefix="dask-", dir=cache.parent))
     address, procs = start_cluster(folder, nworkers, payload["nthreads"],
-                                   payload.get("profiler", True))
+                                   payload.get("profiler", True), payload.get("trim", True))
     try:
         workers = worker_pids(address)
         others = [p for p in cluster_pids(procs) if p not in workers]
@@ -248,6 +251,10 @@ def main() -> int:
     parser.add_argument("--no-profiler", action="store_true",
                         help="turn off Dask's statistical profiler in the workers (on by "
                              "default, as on any cluster)")
+    parser.add_argument("--no-trim", action="store_true",
+                        help="keep the nanny from setting MALLOC_TRIM_THRESHOLD_=65536 in the "
+                             "workers (set by default, as on any cluster; setting it turns off "
+                             "glibc's dynamic mmap threshold)")
     parser.add_argument("--partition", type=int, default=None,
                         help="articles per Dask task (default: the workbench's, "
                              "distributed.PARTITION_ARTICLES)")
@@ -270,7 +277,8 @@ def main() -> int:
              {"corpus": corpus, "articles": args.n, "pipeline": choice.name,
               "rounds": args.repeat, "threads per worker": args.nthreads,
               "articles per task": args.partition or distributed.PARTITION_ARTICLES,
-              "Dask profiler": "off" if args.no_profiler else "on (default)"})
+              "Dask profiler": "off" if args.no_profiler else "on (default)",
+              "nanny's MALLOC_TRIM_THRESHOLD_": "unset" if args.no_trim else "65536 (default)"})
     if args.cache_dir:
         args.cache_dir.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix="wb-bench-distributed-", dir=args.cache_dir))
@@ -279,7 +287,7 @@ def main() -> int:
         got = c.write_subset(corpus, subset, args.n)
         base = {"subset": str(subset), "pipeline": choice.name, "model": args.model,
                 "nthreads": args.nthreads, "partition": args.partition,
-                "profiler": not args.no_profiler}
+                "profiler": not args.no_profiler, "trim": not args.no_trim}
         c.step("warm-up: bare spaCy on 3 articles (reads the model files; not reported)")
         small = tmp / "corpus-warm" / "w.jsonl.gz"
         c.write_subset(corpus, small, 3)

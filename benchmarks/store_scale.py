@@ -12,7 +12,7 @@ appended (``duplicate_of`` too, so copies stay near-duplicates within their copy
 publication dates and the dates table's ``date``/``anchor`` move k days later — with its own
 manifest. Every line about such a store says SYNTHETIC.
 
-Measured: each aggregation of ``workbench.store.sql`` in a fresh process (selection of all
+Measured: each aggregation of ``workbench.analyze.sql`` in a fresh process (selection of all
 articles grouped by ``group``, the AllSides rating; DuckDB ``memory_limit`` 1 GB, 2 threads):
 wall time (selection + aggregation) and the process's peak RSS (``VmHWM`` of
 ``/proc/self/status``, read in the child at its end: imports included). ``all`` runs every
@@ -51,7 +51,7 @@ FUNCS = ["entity_frequency", "entity_counts", "variant_shares", "voices", "coocc
 
 
 def sql_call(name: str, sel: Any) -> Any:
-    from workbench.store import sql
+    from workbench.analyze import sql
 
     by = GROUP_BY
     return {
@@ -90,7 +90,7 @@ def pandas_call(name: str, t: dict[str, Any], arts: Any) -> Any:
 # --- children ----------------------------------------------------------------------------------
 
 def child_sql(p: dict[str, Any]) -> dict[str, Any]:
-    from workbench.store import sql
+    from workbench.analyze import sql
 
     t0 = time.perf_counter()
     c0 = os.times().user + os.times().system  # CPU seconds: the machine is shared

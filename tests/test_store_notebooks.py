@@ -143,8 +143,8 @@ def test_workbench_report_renders_every_notebook_from_a_store(sample_store, tmp_
 
 
 def _store_selection(store, by: str, **params):
-    from workbench.store import sql
-    from workbench.store.nb_corpus import StoreCorpus
+    from workbench.analyze import sql
+    from workbench.store.corpus import StoreCorpus
 
     ann = StoreCorpus(store, memory_limit="256MB", threads=2)
     sel = sql.select(ann.db, {"group_by": by, **params})
@@ -186,7 +186,7 @@ def _md5_sample(arts: pd.DataFrame, by: str, k: int) -> set[str]:
 
 
 def test_above_the_sample_size_word_keyness_reads_the_stratified_sample(allsides, monkeypatch):
-    from workbench.store import nb_sample
+    from workbench.analyze.sql import sample as nb_sample
 
     _, ann, store = allsides
     monkeypatch.setattr(nb_sample, "PER_GROUP", 20)

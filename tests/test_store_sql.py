@@ -15,7 +15,8 @@ import pandas as pd
 import pytest
 
 from workbench import analyze as an
-from workbench.store import sql, write_store
+from workbench.analyze import sql
+from workbench.store import write_store
 
 from conftest import write_rated_allsides
 
@@ -54,7 +55,7 @@ def sample(sample_annotations, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def small_batches(monkeypatch):
     """Aggregate a few parts at a time, as on a large store (the sums must stay exact)."""
-    from workbench.store import sql_core
+    from workbench.analyze.sql import core as sql_core
 
     monkeypatch.setattr(sql_core, "BATCH_ROWS", 3000)
 

@@ -164,7 +164,7 @@ def setup(params: Mapping[str, Any] | None = None, /,
     if "corpus" not in p:
         raise ValueError("setup() needs the corpus parameter")
     group_by = p.get("group_by") or "outlet"
-    from workbench.store.nb_corpus import is_store
+    from workbench.store.corpus import is_store
 
     if is_store(p["corpus"]):
         return _setup_store(p, group_by)
@@ -206,10 +206,10 @@ def _no_articles(p: Mapping[str, Any], arts: Any, n_corpus: int) -> None:
 
 def _setup_store(p: Mapping[str, Any], group_by: str) -> tuple[Any, Any]:
     """``setup`` on a corpus store: a store-backed ``ann`` (table handles, no rows in memory)
-    and the selection as a DuckDB table (:class:`~workbench.store.sql_core.Selection`), which
+    and the selection as a DuckDB table (:class:`~workbench.analyze.sql.core.Selection`), which
     the analyses of :mod:`workbench.analyze` accept in place of pandas tables."""
-    from workbench.store import sql
-    from workbench.store.nb_corpus import StoreCorpus, selection_frame
+    from workbench.analyze import sql
+    from workbench.store.corpus import StoreCorpus, selection_frame
 
     ann = StoreCorpus(p["corpus"])
     arts = sql.select(ann.db, dict(p), group_by=group_by)

@@ -1,7 +1,7 @@
 """One notebook code for both corpora: the analyses exported by :mod:`workbench.analyze` take
 pandas tables (the reference) or the objects ``notebook.setup`` returns for a corpus store —
 a DuckDB selection and table handles — and then run their store version
-(:mod:`workbench.store.nb_dispatch`: SQL aggregations, text analyses on a bounded sample).
+(:mod:`workbench.analyze.sql.dispatch`: SQL aggregations, text analyses on a bounded sample).
 
 The store objects are recognised by the package that defines them, so this module imports no
 store code until one is passed.
@@ -28,8 +28,10 @@ STORE_AWARE = (
 
 
 def on_store(value: Any) -> bool:
-    """Whether ``value`` is an object of the store package (selection, table handle…)."""
-    return type(value).__module__.startswith("workbench.store.")
+    """Whether ``value`` is a store object: a table handle of :mod:`workbench.store` or a
+    selection of :mod:`workbench.analyze.sql`."""
+    module = type(value).__module__
+    return module.startswith(("workbench.store.", "workbench.analyze.sql."))
 
 
 def store_aware(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -40,7 +42,7 @@ def store_aware(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def call(*args: Any, **kwargs: Any) -> Any:
         if any(on_store(v) for v in (*args, *kwargs.values())):
-            from workbench.store import nb_dispatch as dispatch
+            from workbench.analyze.sql import dispatch
 
             return dispatch.call(fn.__name__, fn, args, kwargs)
         return fn(*args, **kwargs)

@@ -115,6 +115,14 @@ def most_common(df: pd.DataFrame, key: str, col: str) -> pd.Series:
     return counts.drop_duplicates(key).set_index(key)[col]
 
 
+def weighted_most_common(counts: pd.DataFrame, key: str, col: str) -> pd.Series:
+    """:func:`most_common` over rows that stand for ``counts["n"]`` rows each (ties:
+    alphabetical)."""
+    c = counts.dropna(subset=[key, col]).groupby([key, col])["n"].sum().reset_index()
+    c = c.sort_values(["n", col], ascending=[False, True], kind="stable")
+    return c.drop_duplicates(key).set_index(key)[col]
+
+
 def entity_ids(mentions: pd.DataFrame, wanted: str | Iterable[str]) -> list[str]:
     """The ``entity_id``\\ s meant by ``wanted``: ids, canonical names, or spellings as written
     (case-insensitive, tried in that order per item), in the order given, without repeats."""

@@ -250,6 +250,14 @@ def mentions_over_time(
     out["mentions"] = out["mentions"].fillna(0).astype("int64")
     out["articles"] = out["articles"].fillna(0).astype("int64")
     out["entity"] = out["entity_id"].map(most_common(m, "entity_id", "entity"))
+    return mentions_table(out, wanted, freq=freq, by=by)
+
+
+def mentions_table(out: pd.DataFrame, wanted: list[str], *, freq: str,
+                   by: str | None) -> pd.DataFrame:
+    """:func:`mentions_over_time`'s table from its counts per (group, period, entity) — the
+    pandas path's or the store's SQL path's: the rate per 1,000 words, the columns in order,
+    rows by period and then the order of ``wanted``, and the attrs."""
     out["per_1k_words"] = out["mentions"] * 1000.0 / out["words"].where(out["words"] > 0)
     out = out[(["group"] if by is not None else [])
               + ["period", "period_end", "entity_id", "entity", "mentions", "articles", "words",

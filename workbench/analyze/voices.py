@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .frequency import OTHER, most_common
+from .frequency import OTHER, most_common, weighted_most_common
 from .select import UNKNOWN, group_column, grouped, restrict
 
 VOICE_COLUMNS = ["group", "dimension", "voice", "affiliation", "quotes", "direct", "share",
@@ -41,25 +41,31 @@ def voices(
     q["affiliation"] = aff.where(aff.notna() & (aff != ""), UNKNOWN).astype(object)
     q["voice"] = q["key"].map(names).fillna(q["written"])
 
+    return voice_shares(q.assign(n=1), by=by, top_n=top_n)
+
+
+def voice_shares(q: pd.DataFrame, *, by: str, top_n: int | None = None) -> pd.DataFrame:
+    """:func:`voices` from quote counts: one row per (``group``, speaker ``key``, ``voice``,
+    ``affiliation``, ``direct`` 0/1) standing for ``n`` quotes — the pandas path passes each
+    quote with ``n=1``, the store's SQL path its grouped counts."""
+    q = q.copy()
     if top_n is not None:
-        totals = q.groupby("key").size().sort_values(ascending=False, kind="stable")
-        keep = set(totals.index[:top_n])
-        lumped = ~q["key"].isin(keep)
+        totals = q.groupby("key")["n"].sum().sort_values(ascending=False, kind="stable")
+        lumped = ~q["key"].isin(set(totals.index[:top_n]))
         q.loc[lumped, "key"] = OTHER
         q.loc[lumped, "voice"] = OTHER
-
+    q["direct_n"] = q["direct"] * q["n"]
     speakers = (q.groupby(["group", "key"])
-                 .agg(voice=("voice", "first"), quotes=("key", "size"), direct=("direct", "sum"))
+                 .agg(voice=("voice", "first"), quotes=("n", "sum"), direct=("direct_n", "sum"))
                  .reset_index())
-    speaker_aff = most_common(q, "key", "affiliation")
-    speakers["affiliation"] = speakers["key"].map(speaker_aff).fillna(UNKNOWN)
+    aff = weighted_most_common(q, "key", "affiliation")
+    speakers["affiliation"] = speakers["key"].map(aff).fillna(UNKNOWN)
     speakers.loc[speakers["key"] == OTHER, "affiliation"] = OTHER
     speakers["dimension"] = "speaker"
     affs = (q.groupby(["group", "affiliation"])
-              .agg(quotes=("key", "size"), direct=("direct", "sum")).reset_index())
+              .agg(quotes=("n", "sum"), direct=("direct_n", "sum")).reset_index())
     affs["voice"] = affs["affiliation"]
     affs["dimension"] = "affiliation"
-
     out = pd.concat([speakers.drop(columns="key"), affs], ignore_index=True)
     out["group_quotes"] = out.groupby(["group", "dimension"])["quotes"].transform("sum")
     out["share"] = out["quotes"] / out["group_quotes"]

@@ -119,10 +119,9 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
 
         bar = None
         if show:
-            from tqdm.auto import tqdm
+            from workbench.progress import progress_bar
 
-            bar = tqdm(total=len(todo), unit="article", desc="annotating (cluster)",
-                       leave=False)
+            bar = progress_bar(total=len(todo), unit="article", desc="annotating (cluster)")
         try:
             running = as_completed(submit(_room(client, 0)))
             asked = time.monotonic()

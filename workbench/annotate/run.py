@@ -32,6 +32,7 @@ from workbench.annotate.pipeline import PipelineInfo, build_nlp, pipeline_info
 from workbench.annotate.surnames import link_surnames
 from workbench.cache.annotations import TABLES, AnnotationStore
 from workbench.cache.paths import default_cache_dir
+from workbench.progress import progress_bar
 
 FLUSH_ARTICLES = 200
 FLUSH_SECONDS = 30.0
@@ -285,9 +286,7 @@ def _run(jobs_list: list[Job], info: PipelineInfo, kb: KnowledgeBase, store: Ann
          jobs: int, show: bool) -> None:
     bar = None
     if show:
-        from tqdm.auto import tqdm
-
-        bar = tqdm(total=len(jobs_list), unit="article", desc="annotating", leave=False)
+        bar = progress_bar(total=len(jobs_list), unit="article", desc="annotating")
     pending: list[Result] = []
     last = time.monotonic()
     try:

@@ -17,6 +17,7 @@ from workbench.corpus.boilerplate import mark_boilerplate
 from workbench.corpus.clean import Cleaned, clean_text, count_words
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
+from workbench.progress import progress_bar
 from workbench.read.files import CorpusError, display_path, find_files, read_file
 from workbench.read.limits import Limits
 from workbench.read.records import Record, problem
@@ -69,9 +70,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     used: set[tuple[Path, str]] = set()
     files = found.files
     if progress:
-        from tqdm.auto import tqdm
-
-        files = tqdm(files, desc="reading", unit="file", leave=False)
+        files = progress_bar(files, desc="reading", unit="file")
     for file in files:
         for record in read_file(file, display_path(file), limits=limits,
                                 fields=fields, problems=issues):

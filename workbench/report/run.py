@@ -29,7 +29,7 @@ from workbench.report.kernels import KernelPool
 from workbench.report.params import RUN_OPTIONS, check, check_against_corpus, declared
 from workbench.report.provenance import footer, provenance
 from workbench.report.staging import staging_folder, swap_in
-from workbench.store.nb_corpus import is_store
+from workbench.store.corpus import is_store
 
 NOTEBOOK_DIR = resources.path("notebooks")  # the packaged notebooks (the repository's, editable)
 EXECUTION_TIMEOUT = 3600  # seconds per cell: a 100k-article cold annotation takes long
@@ -170,7 +170,7 @@ def _start(paths: list[Path], declared_params: dict[str, dict[str, Any]],
 
         # Here only to fill the cache and learn what to record: the notebooks read the tables.
         if is_store(corpus_path):  # annotated already: the notebooks aggregate in the store
-            from workbench.store.nb_corpus import open_store_corpus
+            from workbench.store.corpus import open_store_corpus
 
             ann = open_store_corpus(corpus_path)
         else:

@@ -2,7 +2,7 @@
 store (``workbench.store``) instead of in pandas — the same numbers as the pandas functions of
 :mod:`workbench.analyze`, which stay the reference (``tests/test_store_sql.py``)::
 
-    from workbench.store import sql
+    from workbench.analyze import sql
 
     with sql.StoreDB("corpus.store", memory_limit="1GB") as db:
         arts = sql.select(db, group_by="group", date_from="2019-06-01", common_period=True)
@@ -21,17 +21,17 @@ for those.
 
 from __future__ import annotations
 
-from workbench.store.sql_core import MEMORY_LIMIT, Selection, StoreDB
-from workbench.store.sql_counts import (
+from workbench.analyze.sql.core import MEMORY_LIMIT, Selection, StoreDB
+from workbench.analyze.sql.counts import (
     cooccurrence,
     entity_counts,
     entity_frequency,
     variant_shares,
     voices,
 )
-from workbench.store.sql_select import common_period, select, select_articles
-from workbench.store.sql_stories import pick_story, stories_articles, story_coverage
-from workbench.store.sql_time import (
+from workbench.analyze.sql.select import common_period, select, select_articles
+from workbench.analyze.sql.stories import pick_story, stories_articles, story_coverage
+from workbench.analyze.sql.timeline import (
     articles_over_time,
     dated_events,
     entity_ids,

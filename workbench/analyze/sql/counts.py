@@ -1,7 +1,7 @@
 """Counts per group in SQL: entity frequency, keyness's entity counts, naming variants,
 voices and co-occurrence — the pandas functions of :mod:`workbench.analyze` over a store.
 
-Each function takes a :class:`~workbench.store.sql_core.Selection` where its pandas twin
+Each function takes a :class:`~workbench.analyze.sql.core.Selection` where its pandas twin
 takes ``(table, articles)``, pushes the per-row work into DuckDB, and finishes the small
 aggregated table in pandas with the twin's own rules (shares, sorting, ``top_n``).
 """
@@ -13,11 +13,11 @@ from collections.abc import Iterable
 import pandas as pd
 
 from workbench.analyze.cooccurrence import COOC_COLUMNS
-from workbench.analyze.frequency import FREQ_COLUMNS, OTHER, _sorted, top_entities
+from workbench.analyze.frequency import FREQ_COLUMNS, _sorted, top_entities, weighted_most_common
 from workbench.analyze.select import UNKNOWN
+from workbench.analyze.sql.core import Selection, lit, lits, most_common, strip
 from workbench.analyze.variants import VARIANT_COLUMNS
-from workbench.analyze.voices import VOICE_COLUMNS
-from workbench.store.sql_core import Selection, lit, lits, most_common, strip
+from workbench.analyze.voices import VOICE_COLUMNS, voice_shares
 
 
 def entity_frequency(sel: Selection, *, by: str = "outlet", types: Iterable[str] | None = None,
@@ -142,7 +142,7 @@ def voices(sel: Selection, *, by: str = "outlet", mentions: bool = False,
               FROM {rows}) GROUP BY ALL""")
     if q.empty:
         return _voices_empty(by)
-    names = _weighted_most_common(q, "key", "written")
+    names = weighted_most_common(q, "key", "written")
     if mentions:
         keys = lits(names.index)
         canon = sel.db.df("SELECT k, v FROM " + most_common(_named(sel, keys), "entity_id",
@@ -150,35 +150,7 @@ def voices(sel: Selection, *, by: str = "outlet", mentions: bool = False,
         if len(canon):
             names = canon.set_index("k")["v"].reindex(names.index).fillna(names)
     q["voice"] = q["key"].map(names)
-    if top_n is not None:
-        totals = q.groupby("key")["n"].sum().sort_values(ascending=False, kind="stable")
-        lumped = ~q["key"].isin(set(totals.index[:top_n]))
-        q.loc[lumped, "key"] = OTHER
-        q.loc[lumped, "voice"] = OTHER
-    q["direct_n"] = q["direct"] * q["n"]
-    speakers = (q.groupby(["grp", "key"])
-                 .agg(voice=("voice", "first"), quotes=("n", "sum"), direct=("direct_n", "sum"))
-                 .reset_index())
-    aff = _weighted_most_common(q, "key", "affiliation")
-    speakers["affiliation"] = speakers["key"].map(aff).fillna(UNKNOWN)
-    speakers.loc[speakers["key"] == OTHER, "affiliation"] = OTHER
-    speakers["dimension"] = "speaker"
-    affs = (q.groupby(["grp", "affiliation"])
-              .agg(quotes=("n", "sum"), direct=("direct_n", "sum")).reset_index())
-    affs["voice"] = affs["affiliation"]
-    affs["dimension"] = "affiliation"
-    out = pd.concat([speakers.drop(columns="key"), affs], ignore_index=True)
-    out = out.rename(columns={"grp": "group"})
-    out["group_quotes"] = out.groupby(["group", "dimension"])["quotes"].transform("sum")
-    out["share"] = out["quotes"] / out["group_quotes"]
-    for col in ("quotes", "direct", "group_quotes"):
-        out[col] = out[col].astype("int64")
-    out["_other"] = out["voice"] == OTHER
-    out = (out.sort_values(["dimension", "group", "_other", "quotes", "voice"],
-                           ascending=[False, True, True, False, True], ignore_index=True)
-              [VOICE_COLUMNS])
-    out.attrs["by"] = by
-    return out
+    return voice_shares(q.rename(columns={"grp": "group"}), by=by, top_n=top_n)
 
 
 def _named(sel: Selection, keys: str) -> str:
@@ -194,13 +166,6 @@ def _voices_empty(by: str) -> pd.DataFrame:
                         for c in VOICE_COLUMNS})
     out.attrs["by"] = by
     return out
-
-
-def _weighted_most_common(counts: pd.DataFrame, key: str, col: str) -> pd.Series:
-    """``most_common`` over rows that stand for ``n`` rows each."""
-    c = counts.dropna(subset=[key, col]).groupby([key, col])["n"].sum().reset_index()
-    c = c.sort_values(["n", col], ascending=[False, True], kind="stable")
-    return c.drop_duplicates(key).set_index(key)[col]
 
 
 def cooccurrence(sel: Selection, *, top_n: int = 20, unit: str = "article",

@@ -26,8 +26,8 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.analyze.sql.core import Selection, lit
 from workbench.store.layout import TEXT_COLUMNS
-from workbench.store.sql_core import Selection, lit
 
 PER_GROUP = 1_500
 TOTAL = 4_500
@@ -79,7 +79,7 @@ def articles_frame(sel: Selection, ids: pd.Series, *, text: bool = True) -> pd.D
     """The selected articles ``ids`` as the pandas selection holds them: every ``articles``
     column of the store (and ``title``/``text`` with ``text``), in store order; boilerplate
     blanked when the selection keeps it (as ``select_articles(include_boilerplate=True)``)."""
-    from workbench.store.nb_corpus import StoreTable
+    from workbench.store.corpus import StoreTable
 
     db = sel.db
     meta = StoreTable(db, "articles").rows_for(ids)
@@ -163,13 +163,13 @@ def _where_columns(sel: Selection, table: str) -> list[str]:
 
 def spelled(expr: str, value: Any) -> str:
     """SQL: ``expr`` stripped and lower-cased equals ``value`` stripped and lower-cased."""
-    from workbench.store.sql_core import strip
+    from workbench.analyze.sql.core import strip
 
     return f"lower({strip(expr)}) = {lit(str(value).strip().lower())}"
 
 
 def ids_sql(ids: list[str]) -> str:
-    from workbench.store.sql_core import lits
+    from workbench.analyze.sql.core import lits
 
     return f"entity_id IN {lits(ids)}"
 

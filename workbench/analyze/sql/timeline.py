@@ -9,9 +9,9 @@ import pandas as pd
 
 from workbench.analyze.frequency import top_entities
 from workbench.analyze.select import add_note
-from workbench.analyze.timeline import FREQS, _date_end, resolve_freq, when
-from workbench.store.sql_core import Selection, lit, lits, strip
-from workbench.store.sql_counts import _frequency
+from workbench.analyze.sql.core import Selection, lit, lits, strip
+from workbench.analyze.sql.counts import _frequency
+from workbench.analyze.timeline import FREQS, _date_end, mentions_table, resolve_freq, when
 
 _TRUNC = {"D": ("day", "INTERVAL 1 DAY"), "W": ("week", "INTERVAL 7 DAY"),
           "M": ("month", "INTERVAL 1 MONTH")}
@@ -120,19 +120,8 @@ def mentions_over_time(sel: Selection, entities: str | Iterable[str] | None = No
     for col in ("mentions", "articles", "words"):
         out[col] = out[col].astype("int64")
     out["entity_id"] = out["entity_id"].astype(object)
-    out["per_1k_words"] = out["mentions"] * 1000.0 / out["words"].where(out["words"] > 0)
     out["undated"] = out["period"].isna()
-    out = out[(["group"] if by is not None else [])
-              + ["period", "period_end", "entity_id", "entity", "mentions", "articles", "words",
-                 "per_1k_words", "undated"]]
-    order = {e: i for i, e in enumerate(wanted)}
-    out = (out.assign(_o=out["entity_id"].map(order))
-              .sort_values(["undated", "period", "_o", *(["group"] if by else [])])
-              .drop(columns="_o").reset_index(drop=True))
-    out.attrs.update(freq=freq, entities=wanted)
-    if by is not None:
-        out.attrs["by"] = by
-    return out
+    return mentions_table(out, wanted, freq=freq, by=by)
 
 
 def _list(values: list[str]) -> str:

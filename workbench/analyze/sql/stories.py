@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from workbench.analyze.sql.core import Selection, StoreDB, lit
 from workbench.store.layout import StoreError
-from workbench.store.sql_core import Selection, StoreDB, lit
 
 COVERAGE_COLUMNS = ["story_id", "label", "title", "group", "articles", "independent", "share",
                     "first", "story_first", "story_articles"]

@@ -1,6 +1,6 @@
 """How an analysis of :mod:`workbench.analyze` runs when it is handed store objects
 (``analyze/dispatch.py`` sends them here): with a selection (``Selection``, or ``StoreRows``
-from ``restrict``) the SQL twin of :mod:`workbench.store.sql` or :mod:`.checks` aggregates in
+from ``restrict``) the SQL twin of :mod:`workbench.analyze.sql` or :mod:`.checks` aggregates in
 DuckDB; the text analyses read a bounded sample (:mod:`.sample`); with a pandas frame of a few
 articles (one story), store tables are read for those articles and the pandas function runs.
 """
@@ -13,11 +13,11 @@ from typing import Any
 
 import pandas as pd
 
-from workbench.store import nb_checks as C
-from workbench.store import nb_sample as S
-from workbench.store import sql
-from workbench.store.nb_corpus import StoreEvents, StoreRows, StoreTable
-from workbench.store.sql_core import Selection
+from workbench.analyze import sql
+from workbench.analyze.sql import checks as C
+from workbench.analyze.sql import sample as S
+from workbench.analyze.sql.core import Selection
+from workbench.store.corpus import StoreEvents, StoreRows, StoreTable
 
 
 def _sel(a: dict[str, Any], table: str | None = None, articles: str = "articles"
@@ -115,7 +115,7 @@ def _story_articles(a: dict[str, Any]) -> pd.DataFrame:
 
 
 def sql_lit(value: Any) -> str:
-    from workbench.store.sql_core import lit
+    from workbench.analyze.sql.core import lit
 
     return lit(value)
 
@@ -209,7 +209,7 @@ def _speakers(mentions: StoreTable | StoreRows, a: dict[str, Any]) -> pd.DataFra
     whole corpus: here that name, one row per quoted speaker's entity (``most_common`` of
     these rows is the corpus-wide one), computed in SQL — a well-known speaker's mentions
     are millions of rows at scale."""
-    from workbench.store.sql_core import lits, most_common
+    from workbench.analyze.sql.core import lits, most_common
 
     t = mentions.table if isinstance(mentions, StoreRows) else mentions
     quotes = a["quotes"]

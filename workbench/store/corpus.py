@@ -4,7 +4,7 @@ store tables, never their rows), ``pipeline`` from the manifest, and the small p
 the notebooks need are read by article id (``rows_for``) or by column (``selection_frame``).
 
 The analyses of :mod:`workbench.analyze` recognise these handles (``analyze/dispatch.py``):
-with a :class:`~workbench.store.sql_core.Selection` they aggregate in DuckDB; with a pandas
+with a :class:`~workbench.analyze.sql.core.Selection` they aggregate in DuckDB; with a pandas
 frame of a few articles (one story) they read those articles' rows and run the pandas code.
 """
 
@@ -17,8 +17,8 @@ from typing import Any
 
 import pandas as pd
 
+from workbench.analyze.sql.core import MEMORY_LIMIT, Selection, StoreDB, lits, q
 from workbench.store import layout as L
-from workbench.store.sql_core import MEMORY_LIMIT, Selection, StoreDB, lits, q
 
 
 def is_store(path: Any) -> bool:

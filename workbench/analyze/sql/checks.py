@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from workbench.analyze.adequacy import MIN_COOC_ARTICLES, MIN_DATED, MIN_QUOTES, MIN_WORDS
-from workbench.store.sql_core import Selection, lits
+from workbench.analyze.sql.core import Selection, lits
 
 
 class Typed(Selection):
@@ -94,8 +94,8 @@ def check_cooccurrence_groups(sel: Selection, *, by: str = "outlet",
 
 def check_timeline(sel: Selection, *, min_dated: int = MIN_DATED, freq: str = "D"
                    ) -> str | None:
+    from workbench.analyze.sql.timeline import _period
     from workbench.analyze.timeline import PERIOD_NAMES, resolve_freq
-    from workbench.store.sql_time import _period
 
     total, dated, lo, hi = sel.db.con.execute(
         f"SELECT count(*), count(published), min(published), max(published) "
@@ -150,7 +150,7 @@ def check_voices(sel: Selection, *, min_quotes: int = MIN_QUOTES) -> str | None:
 def story_summary(sel: Selection, *, by: str = "outlet") -> pd.DataFrame:
     """:func:`workbench.analyze.stories.story_summary` of the selection: one row per story,
     largest first."""
-    from workbench.store.sql_stories import _coverage_sql
+    from workbench.analyze.sql.stories import _coverage_sql
 
     cols = ["story_id", "label", "title", "first", "last", "articles", "independent", "groups"]
     out = sel.db.df(f"""

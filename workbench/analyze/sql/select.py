@@ -11,7 +11,7 @@ import pandas as pd
 
 from workbench.analyze.periods import group_noun
 from workbench.analyze.select import _range_text, _s
-from workbench.store.sql_core import Selection, StoreDB, label, lit, lits, q
+from workbench.analyze.sql.core import Selection, StoreDB, label, lit, lits, q
 
 
 def select_articles(
@@ -192,7 +192,7 @@ def select(db: StoreDB, params: dict[str, Any] | None = None, /, **overrides: An
     makes it: ``outlets``, ``groups`` (of ``group_by``), ``date_from``/``date_to``,
     ``count_duplicates_once``, then ``common_period``, then ``story`` /
     ``stories_min_outlets``; empty values mean no filter."""
-    from workbench.store.sql_stories import stories_articles
+    from workbench.analyze.sql.stories import stories_articles
 
     p = {**(params or {}), **overrides}
     group_by = p.get("group_by") or "outlet"
