@@ -3,6 +3,8 @@ import pytest
 from test_analyze_corpus import corpus
 
 from workbench import analyze as A
+from workbench.analyze.frequency import top_entities
+from workbench.analyze.timeline import linked
 
 
 @pytest.fixture()
@@ -60,7 +62,8 @@ def test_dated_events_of_an_outlet_citing_no_date_is_empty(c):
     none = c["sel"].iloc[:0]  # a selection (a story, an outlet) with no article left
     ev = A.dated_events(c["dates"], none)
     assert ev.empty and str(ev["published"].dtype) == "datetime64[ns]"
-    assert A.events_by_date(ev).empty
+    by_date = A.events_by_date(ev)
+    assert by_date.empty and by_date.attrs == ev.attrs  # what the chart's note reads stays
 
 
 def test_events_by_date_counts_articles_and_groups(c):
@@ -85,6 +88,20 @@ def test_mentions_over_time_zero_fills_and_keeps_undated(c):
     assert und.loc["Kyiv", "mentions"] == 2
     default = A.mentions_over_time(c["mentions"], c["sel"], top_n=2)
     assert set(default["entity"]) == {"Kyiv", "Russia"}
+
+
+def test_the_default_timeline_follows_entities_not_unlinked_spellings(c):
+    # Mentions the knowledge base left unlinked are counted by their spelling ("text:…") in
+    # the frequency table; a timeline cannot follow those (it matches entity ids), so the
+    # default picks the most mentioned linked entities instead of drawing a flat zero line.
+    m = c["mentions"].copy()
+    m.loc[m["entity"] == "Kyiv", "entity_id"] = pd.NA
+    freq = A.entity_frequency(m, c["sel"].assign(_all="all"), by="_all")
+    assert A.top_entities(freq, 1, other=False)["entity_id"].iloc[0] == "text:kyiv"
+    default = A.mentions_over_time(m, c["sel"], top_n=2)
+    assert set(default["entity"]) == set(top_entities(linked(freq), 2, other=False)["entity"])
+    assert "Kyiv" not in set(default["entity"])
+    assert (default.groupby("entity")["mentions"].sum() > 0).all()
 
 
 def test_most_cited_keeps_the_dates_most_articles_cite_in_calendar_order(c):

@@ -108,7 +108,9 @@ def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataF
     if events.empty:
         cols = keys + ["date_end", "when", "mentions", "articles", "groups", "group_list",
                        "text", "sentence", "title"]
-        return pd.DataFrame(columns=cols)
+        out = pd.DataFrame(columns=cols)
+        out.attrs = dict(events.attrs)  # the notes and published range say why it is empty
+        return out
     # One string id per key combination (most_common compares keys as strings); a row-wise
     # join here took seconds on 70k events.
     e = events.assign(_key=events.groupby(keys, sort=False, dropna=False).ngroup().astype(str))
@@ -227,7 +229,7 @@ def mentions_over_time(
     m = restrict(mentions, articles)
     if entities is None:
         freq_all = entity_frequency(m, articles.assign(_all="all"), by="_all")
-        wanted = list(top_entities(freq_all, top_n, other=False)["entity_id"])
+        wanted = list(top_entities(linked(freq_all), top_n, other=False)["entity_id"])
     else:
         wanted = entity_ids(m, entities)
     per = periods(articles["published"], freq).assign(
@@ -251,6 +253,12 @@ def mentions_over_time(
     out["articles"] = out["articles"].fillna(0).astype("int64")
     out["entity"] = out["entity_id"].map(most_common(m, "entity_id", "entity"))
     return mentions_table(out, wanted, freq=freq, by=by)
+
+
+def linked(freq: pd.DataFrame) -> pd.DataFrame:
+    """The rows of an :func:`entity_frequency` table that are entities (an ``entity_id``), not
+    mentions counted by their written form (``text:…``): the ones a timeline can follow."""
+    return freq[~freq["entity_id"].astype(str).str.startswith("text:")]
 
 
 def mentions_table(out: pd.DataFrame, wanted: list[str], *, freq: str,

@@ -11,7 +11,14 @@ from workbench.analyze.frequency import top_entities
 from workbench.analyze.select import add_note
 from workbench.analyze.sql.core import Selection, lit, lits, strip
 from workbench.analyze.sql.counts import _frequency
-from workbench.analyze.timeline import FREQS, _date_end, mentions_table, resolve_freq, when
+from workbench.analyze.timeline import (
+    FREQS,
+    _date_end,
+    linked,
+    mentions_table,
+    resolve_freq,
+    when,
+)
 
 _TRUNC = {"D": ("day", "INTERVAL 1 DAY"), "W": ("week", "INTERVAL 7 DAY"),
           "M": ("month", "INTERVAL 1 MONTH")}
@@ -86,7 +93,7 @@ def mentions_over_time(sel: Selection, entities: str | Iterable[str] | None = No
     ``entities`` (default: the ``top_n`` most mentioned) per period of publication."""
     freq = _freq(sel, freq)
     if entities is None:
-        wanted = list(top_entities(_frequency(sel, None, None), top_n,
+        wanted = list(top_entities(linked(_frequency(sel, None, None)), top_n,
                                    other=False)["entity_id"])
     else:
         wanted = entity_ids(sel, entities)
