@@ -151,7 +151,7 @@ def test_a_retried_task_writes_no_second_part(remote, articles, trained_model):
 
     ann, cache, _ = remote
     fingerprint = ann.pipeline.fingerprint
-    parts = sorted((cache / "annotations" / fingerprint).glob("part-c*"))
+    parts = sorted((cache / "annotations" / fingerprint).glob("part-t-*"))
     assert len(parts) == -(-N_ARTICLES // distributed.PARTITION_ARTICLES)  # one per task
     keys = set(pd.read_parquet(parts[0] / "keys.parquet")["key"])
     _, jobs, _ = article_jobs(contract.conform(articles, "articles"))
@@ -159,7 +159,7 @@ def test_a_retried_task_writes_no_second_part(remote, articles, trained_model):
     assert distributed.part_name(task, fingerprint) == parts[0].name.removeprefix("part-")
     assert distributed.annotate_partition(task, trained_model, load_kb(None), str(cache),
                                           fingerprint) == 0
-    assert sorted((cache / "annotations" / fingerprint).glob("part-c*")) == parts
+    assert sorted((cache / "annotations" / fingerprint).glob("part-t-*")) == parts
 
 
 def test_a_killed_worker_costs_nothing(cluster, articles, trained_model, cache_root,

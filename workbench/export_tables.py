@@ -72,9 +72,13 @@ def export_tables(tables: Mapping[str, pd.DataFrame], out: str | Path, *,
 def annotation_tables(ann: object, *, lexicon: str | Path | None = None,
                       raw_text: bool = False) -> dict[str, pd.DataFrame]:
     """The tidy tables of an ``Annotations`` result (``articles`` without ``raw_text`` unless
-    asked: it doubles the size and is the unclean input), plus ``lexicon_matches`` when a
-    ``lexicon`` path is given ("" or "starter" for the shipped one)."""
+    asked: it doubles the size and is the unclean input), ``aside_mentions`` when the corpus
+    has any, plus ``lexicon_matches`` when a ``lexicon`` path is given ("" or "starter" for
+    the shipped one)."""
     tables = {name: getattr(ann, name) for name in TABLE_NAMES}
+    aside = getattr(ann, "aside_mentions", None)
+    if aside is not None and len(aside):  # names in Cyrillic lines set aside (photo titles)
+        tables["aside_mentions"] = aside
     if not raw_text and "raw_text" in tables["articles"].columns:
         tables["articles"] = tables["articles"].drop(columns="raw_text")
     if lexicon is not None:

@@ -12,9 +12,10 @@ def progress_bar(iterable: Iterable[Any] | None = None, **options: Any) -> Any:
     without tqdm's "IProgress not found" warning, which would show under the cell (or fail a
     report's no-stderr check) although the text bar works."""
     from tqdm import TqdmWarning
-    from tqdm.auto import tqdm
 
     options.setdefault("leave", False)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings():  # tqdm warns on importing tqdm.auto, and on making a bar
         warnings.simplefilter("ignore", TqdmWarning)
+        from tqdm.auto import tqdm
+
         return tqdm(iterable, **options)

@@ -3,8 +3,8 @@ pandas tables (the reference) or the objects ``notebook.setup`` returns for a co
 a DuckDB selection and table handles — and then run their store version
 (:mod:`workbench.analyze.sql.dispatch`: SQL aggregations, text analyses on a bounded sample).
 
-The store objects are recognised by the package that defines them, so this module imports no
-store code until one is passed.
+The store objects are recognised by the modules that define them (``workbench.store.*``,
+``workbench.analyze.sql.*``), so this module imports no store code until one is passed.
 """
 
 from __future__ import annotations

@@ -107,7 +107,7 @@ def events_by_date(events: pd.DataFrame, *, per_group: bool = False) -> pd.DataF
     keys = ["date", "precision"] + (["group"] if per_group else [])
     if events.empty:
         cols = keys + ["date_end", "when", "mentions", "articles", "groups", "group_list",
-                       "text", "sentence", "title"]
+                       "sentence", "title", "text"]
         out = pd.DataFrame(columns=cols)
         out.attrs = dict(events.attrs)  # the notes and published range say why it is empty
         return out

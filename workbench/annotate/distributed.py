@@ -9,8 +9,13 @@ file system; on one machine, the local cache folder).
   returns at once: a task retried after its worker died (Dask retries it elsewhere), or run
   twice, writes no second copy, and checking costs one file lookup, however large the store.
   Parts are written atomically, so a killed worker leaves no partial part.
-- The client keeps a bounded number of tasks in flight (:data:`IN_FLIGHT` per worker thread),
-  so the scheduler never holds more than those partitions' texts, whatever the corpus's size.
+- The client keeps a bounded number of tasks in flight (:data:`IN_FLIGHT` per worker thread,
+  recounted every :data:`TOP_UP_SECONDS` as workers join or leave), so the scheduler never
+  holds more than those partitions' texts, whatever the corpus's size. With no worker at all
+  it says so after :data:`WORKER_WAIT` seconds instead of waiting for ever.
+- A task run again after its run was stopped (a task already running when the client went)
+  may publish its part after the next run has started; the articles are then annotated twice
+  and read once (the cache reads each key from one part).
 - spaCy's ``memory_zone`` frees the strings and vocabulary entries each partition added, so a
   worker's memory stays flat over a long run.
 
@@ -24,6 +29,7 @@ import hashlib
 import os
 import sys
 import time
+import uuid
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -32,6 +38,8 @@ ENV_VAR = "WORKBENCH_SCHEDULER"
 PARTITION_ARTICLES = 50
 RETRIES = 3
 IN_FLIGHT = 3  # tasks submitted per worker thread: one running, the next ones queued
+TOP_UP_SECONDS = 10.0  # how often the client asks how many workers there are
+WORKER_WAIT = 120.0  # seconds the client waits for a first worker before giving up
 
 _PIPELINES: dict[str, Any] = {}
 
@@ -58,17 +66,18 @@ def part_name(jobs: list[Any], fingerprint: str) -> str:
     h = hashlib.sha256(fingerprint.encode())
     for key in sorted(job.key for job in jobs):
         h.update(b"\n" + key.encode())
-    return f"c{h.hexdigest()[:31]}"
+    return f"t-{h.hexdigest()[:30]}"
 
 
 def annotate_partition(jobs: list[Any], model: str, kb: Any, cache_dir: str,
                        fingerprint: str) -> int:
     """Annotate ``jobs`` on a worker and write them to the store as one part; returns how many
-    were annotated (0 when a previous try of this task already wrote them)."""
+    were annotated: 0 when a previous try of this task had written them (a try running at the
+    same time annotates them too, but only one of the two parts is published)."""
     from workbench.annotate.extract import annotate_jobs
     from workbench.cache.annotations import AnnotationStore
 
-    store = AnnotationStore(Path(cache_dir), fingerprint)
+    store = AnnotationStore(Path(cache_dir), fingerprint, sweep=False)
     name = part_name(jobs, fingerprint)
     if store.has_part(name):
         return 0
@@ -87,7 +96,8 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
                    show: bool) -> None:
     """Annotate ``todo`` on the Dask cluster at ``address`` into the store in ``cache_dir``."""
     try:
-        from distributed import Client, as_completed
+        from distributed import Client
+        from distributed import wait as wait_any
     except ImportError:  # pragma: no cover - an install without the cluster extra
         from workbench.errors import AnnotateError
 
@@ -102,19 +112,26 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
     try:
         print(f"annotating {len(todo):,} articles on the Dask cluster at {address} "
               f"(dashboard: {client.dashboard_link})", file=sys.stderr)
+        try:
+            client.wait_for_workers(1, timeout=WORKER_WAIT)
+        except TimeoutError:
+            raise AnnotateError(f"no worker joined the Dask cluster at {address} within "
+                                f"{WORKER_WAIT:.0f} s: start some (dask worker {address})"
+                                ) from None
         kb_future = client.scatter(kb, broadcast=True)
         parts = iter(enumerate(todo[i:i + PARTITION_ARTICLES]
                                for i in range(0, len(todo), PARTITION_ARTICLES)))
+        run = uuid.uuid4().hex[:8]  # this run's tasks: another client's never share a key
         size: dict[str, int] = {}
 
-        def submit(n: int) -> list[Any]:
-            out = []
+        def submit(n: int) -> set[Any]:
+            out = set()
             for i, part in islice(parts, n):
-                name = part_name(part, info.fingerprint)
-                out.append(client.submit(annotate_partition, part, info.model_arg, kb_future,
-                                         str(cache_dir), info.fingerprint, retries=RETRIES,
-                                         pure=False, key=f"annotate-{i}-{name}"))
-                size[out[-1].key] = len(part)
+                future = client.submit(annotate_partition, part, info.model_arg, kb_future,
+                                       str(cache_dir), info.fingerprint, retries=RETRIES,
+                                       pure=False, key=f"annotate-{run}-{i}")
+                size[future.key] = len(part)
+                out.add(future)
             return out
 
         bar = None
@@ -123,20 +140,25 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
 
             bar = progress_bar(total=len(todo), unit="article", desc="annotating (cluster)")
         try:
-            running = as_completed(submit(_room(client, 0)))
+            pending = submit(_room(client, 0))
             asked = time.monotonic()
-            for future in running:
-                future.result()  # a task that failed on every retry stops the run here
-                done = size.pop(future.key)
-                if bar is not None:
-                    bar.update(done)
-                # Workers may join (or leave) during the run: ask how many there are now and
-                # then, not after every task.
-                room = 1
-                if time.monotonic() - asked > 10:
-                    room, asked = max(1, _room(client, len(size))), time.monotonic()
-                for nxt in submit(room):
-                    running.add(nxt)
+            while pending:
+                try:
+                    done, pending = wait_any(pending, timeout=TOP_UP_SECONDS,
+                                             return_when="FIRST_COMPLETED")
+                except TimeoutError:
+                    done = set()
+                for future in done:
+                    future.result()  # a task that failed on every retry stops the run here
+                    finished = size.pop(future.key)
+                    if bar is not None:
+                        bar.update(finished)
+                # One new task for each one done; and every TOP_UP_SECONDS as many as the
+                # workers there are now have room for (workers join and leave during a run).
+                room = len(done)
+                if time.monotonic() - asked > TOP_UP_SECONDS:
+                    room, asked = _room(client, len(pending)), time.monotonic()
+                pending |= submit(room)
         except Exception as exc:
             raise AnnotateError(f"annotation on the cluster failed ({type(exc).__name__}: "
                                 f"{exc}); what was finished is in the cache — run again to "
@@ -146,8 +168,6 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
                 bar.close()
     finally:
         client.close()
-
-
 
 
 def _room(client: Any, in_flight: int) -> int:

@@ -41,12 +41,14 @@ COMPACT_AFTER = 32  # parts; more than this are merged into one on the next read
 class AnnotationStore:
     """Cached annotations of one pipeline fingerprint."""
 
-    def __init__(self, cache_dir: Path, fingerprint: str, info: dict[str, Any] | None = None):
+    def __init__(self, cache_dir: Path, fingerprint: str, info: dict[str, Any] | None = None,
+                 *, sweep: bool = True):
         self.cache_dir = Path(cache_dir)
         self.root = self.cache_dir / "annotations" / fingerprint
         try:
             self.root.mkdir(parents=True, exist_ok=True)
-            sweep_stale(self.root)
+            if sweep:  # cluster tasks do not: listing a shared folder per task grows with it
+                sweep_stale(self.root)
             if info is not None and not (self.root / "pipeline.json").exists():
                 (self.root / "pipeline.json").write_text(json.dumps(info, indent=2), "utf-8")
         except OSError as exc:
@@ -106,10 +108,13 @@ class AnnotationStore:
                                                                     index=False)
             try:
                 publish(tmp, final)
-            except OSError:
-                if name is None or not (final / "keys.parquet").exists():
+            except OSError as exc:
+                # Renaming onto a non-empty folder fails: another try of the same work
+                # published this part first (told by the error, not by looking again: a
+                # network file system may still answer from its cache that it is not there).
+                if name is None or exc.errno not in (errno.ENOTEMPTY, errno.EEXIST):
                     raise
-                shutil.rmtree(tmp, ignore_errors=True)  # the other try published it first
+                shutil.rmtree(tmp, ignore_errors=True)
         except OSError as exc:
             if tmp is not None:  # never leave a half-written part holding the space
                 shutil.rmtree(tmp, ignore_errors=True)

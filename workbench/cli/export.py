@@ -10,7 +10,8 @@ from workbench.cli.options import add_annotate_options, add_corpus_options, anno
 def register(sub: argparse._SubParsersAction) -> None:
     """Add the command to the `workbench` parser."""
     p = sub.add_parser(
-        "export", help="write the tidy tables (articles, mentions, quotes, dates) to CSV/Parquet",
+        "export", help="write the tidy tables (articles, mentions, quotes, dates, aside_mentions) "
+                       "to CSV/Parquet",
         description="Annotate PATH if needed (cached) and write its tidy tables into DIR, one "
                     "file per table (columns: `workbench tables`). CSV cells that a spreadsheet "
                     "would run as a formula (=, +, -, @, tab, CR first) get a leading "

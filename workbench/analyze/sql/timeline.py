@@ -229,7 +229,9 @@ def events_by_date(sel: Selection, *, by: str = "outlet", per_group: bool = Fals
     cols = keys + ["date_end", "when", "mentions", "articles", "groups", "group_list",
                    "sentence", "title", "text"]
     if out.empty:
-        return pd.DataFrame(columns=cols)  # as the pandas function: no attrs when empty
+        out = pd.DataFrame(columns=cols)
+        _event_attrs(sel, out, by, n_unresolved)  # the notes say why it is empty
+        return out
     out = _times(out, ["date"])
     out["precision"] = out["precision"].astype(object)
     out["date_end"] = _date_end(out["date"], out["precision"])
