@@ -87,8 +87,7 @@ def merge_hyphenated(doc: Any, ents: list[Any]) -> list[Any]:
 
     if not any(e.label_ in PERSON_LABELS for e in ents):
         return ents
-    by_start = {e.start: e for e in ents}
-    by_end = {e.end: e for e in ents}
+    covered = {i: e for e in ents for i in range(e.start, e.end)}  # token → its entity
     out, absorbed, changed = [], set(), False
     for ent in ents:
         if id(ent) in absorbed:
@@ -98,15 +97,24 @@ def merge_hyphenated(doc: Any, ents: list[Any]) -> list[Any]:
             continue
         start, end = ent.start, ent.end
         while end + 1 < len(doc) and _glued_hyphen(doc, end) and _name_word(doc[end + 1]):
-            nxt = by_start.get(end + 1)
-            if nxt is not None and nxt.id_:
-                break  # a known entity after the hyphen ("Obama-Biden"): two names, not one
+            nxt = covered.get(end + 1)
+            if end in covered or (nxt is not None and (nxt.id_ or nxt.start != end + 1)):
+                break  # the hyphen is another entity's, or a known entity follows it
             end = nxt.end if nxt is not None else end + 2
             if nxt is not None:
                 absorbed.add(id(nxt))
-        while (start >= 2 and _glued_hyphen(doc, start - 1) and _name_word(doc[start - 2])
-               and start - 1 not in by_end):
-            start -= 2
+        while start >= 2 and _glued_hyphen(doc, start - 1) and _name_word(doc[start - 2]):
+            before = covered.get(start - 1) or covered.get(start - 2)
+            if before is None:
+                start -= 2
+                continue
+            # The model split a name at its hyphen ("Jean-" + "Marie Le Pen"): one person.
+            # Any other entity there ("Dodd-" an ORG before "Frank Act") is left whole.
+            if (out and out[-1] is before and before.end == start and not before.id_
+                    and before.label_ in PERSON_LABELS):
+                out.pop()
+                start = before.start
+            break
         if (start, end) != (ent.start, ent.end):
             changed = True
             ent = Span(doc, start, end, label=ent.label_)
