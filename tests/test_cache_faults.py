@@ -162,3 +162,22 @@ def test_script_without_main_guard_annotates_in_process(tmp_path, trained_model)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "jobs 1" in done.stdout
     assert 'if __name__ == "__main__":' in done.stderr and str(script) in done.stderr
+
+
+def test_a_load_option_given_at_its_default_shares_the_cached_corpus(tmp_path, sample_dir,
+                                                                      monkeypatch):
+    """`nb.setup` passes sources=None where open_corpus() and the CLI leave it out: the first
+    notebook on a 10k corpus loaded it again (65 s) although the corpus was cached."""
+    from workbench import session
+
+    first = session.load_corpus_cached(sample_dir, cache_dir=tmp_path)
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("loaded again instead of read from the corpus cache")
+
+    monkeypatch.setattr(session, "load_corpus", no_load)
+    again = session.load_corpus_cached(sample_dir, cache_dir=tmp_path, sources=None,
+                                       metadata=True, dedupe=True)
+    pd.testing.assert_frame_equal(first, again)
+    with pytest.raises(AssertionError, match="loaded again"):  # another option: another load
+        session.load_corpus_cached(sample_dir, cache_dir=tmp_path, dedupe=False)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,20 @@ from workbench.cache.corpus import corpus_key, read_cached, write_cached
 from workbench.cache.paths import default_cache_dir
 from workbench.corpus.load import load_corpus
 
+_LOAD_DEFAULTS = {name: p.default for name, p in
+                  inspect.signature(load_corpus).parameters.items()
+                  if p.default is not inspect.Parameter.empty}
+
 
 def load_corpus_cached(path: str | Path, *, cache_dir: str | Path | None = None,
                        **options: Any) -> pd.DataFrame:
     """``load_corpus`` with its result cached until a file, option or loader rule changes."""
     cache = Path(cache_dir) if cache_dir else default_cache_dir()
     options.setdefault("today", date.today())
-    key = corpus_key(path, {k: v for k, v in options.items() if k != "progress"})
+    # An option given at its default value is the same load as one left out: `nb.setup`
+    # passes sources=None, open_corpus() and the CLI leave it out, and all must share an entry.
+    key = corpus_key(path, {k: v for k, v in options.items() if k != "progress"
+                            and not (k in _LOAD_DEFAULTS and v == _LOAD_DEFAULTS[k])})
     if key is not None:
         cached = read_cached(cache, key)
         if cached is not None:
