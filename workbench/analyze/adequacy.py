@@ -113,21 +113,31 @@ def check_timeline(articles: pd.DataFrame, *, min_dated: int = MIN_DATED,
                    freq: str = "D") -> str | None:
     """Too little for a publication timeline: fewer than ``min_dated`` dated articles, or all
     of them in one period (day, week or month, as ``freq``)."""
-    from .timeline import PERIOD_NAMES, periods, resolve_freq
+    from .timeline import periods, resolve_freq
 
     dated = articles["published"].dropna()
     freq = resolve_freq(freq, dated)
-    undated = len(articles) - len(dated)
+    starts = periods(dated, freq)["period"].unique() if len(dated) >= min_dated else []
+    return timeline_note(len(articles), len(dated), len(starts),
+                         starts[0] if len(starts) else None, min_dated=min_dated, freq=freq)
+
+
+def timeline_note(total: int, dated: int, n_periods: int, first: object, *, min_dated: int,
+                  freq: str) -> str | None:
+    """:func:`check_timeline`'s finding from its counts — articles, dated ones, the periods
+    they fall in and the first period's start — for the pandas and the store's SQL path."""
+    from .timeline import PERIOD_NAMES
+
+    undated = total - dated
     tail = f" ({undated} undated)" if undated else ""
-    if len(dated) < min_dated:
-        return (f"Only {len(dated)} of {len(articles)} articles have a publication date"
+    if dated < min_dated:
+        return (f"Only {dated} of {total} articles have a publication date"
                 f"{tail}; a timeline needs at least {min_dated}.")
-    starts = periods(dated, freq)["period"].unique()
-    if len(starts) < 2:
+    if n_periods < 2:
         name = PERIOD_NAMES.get(freq, "period")
-        when = (f"on {pd.Timestamp(starts[0]):%Y-%m-%d}" if freq == "D"
-                else f"in the {name} from {pd.Timestamp(starts[0]):%Y-%m-%d}")
-        return (f"All {len(dated)} dated articles appeared {when}{tail}; there is no change "
+        when = (f"on {pd.Timestamp(first):%Y-%m-%d}" if freq == "D"
+                else f"in the {name} from {pd.Timestamp(first):%Y-%m-%d}")
+        return (f"All {dated} dated articles appeared {when}{tail}; there is no change "
                 f"over time to show.")
     return None
 

@@ -6,7 +6,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from workbench.analyze.adequacy import MIN_COOC_ARTICLES, MIN_DATED, MIN_QUOTES, MIN_WORDS
+from workbench.analyze.adequacy import (
+    MIN_COOC_ARTICLES,
+    MIN_DATED,
+    MIN_QUOTES,
+    MIN_WORDS,
+    timeline_note,
+)
 from workbench.analyze.sql.core import Selection, lits
 
 
@@ -95,27 +101,18 @@ def check_cooccurrence_groups(sel: Selection, *, by: str = "outlet",
 def check_timeline(sel: Selection, *, min_dated: int = MIN_DATED, freq: str = "D"
                    ) -> str | None:
     from workbench.analyze.sql.timeline import _period
-    from workbench.analyze.timeline import PERIOD_NAMES, resolve_freq
+    from workbench.analyze.timeline import resolve_freq
 
     total, dated, lo, hi = sel.db.con.execute(
         f"SELECT count(*), count(published), min(published), max(published) "
         f"FROM {sel.name}").fetchone()
     freq = resolve_freq(freq, pd.Series([lo, hi], dtype="datetime64[ns]").dropna())
-    undated = total - dated
-    tail = f" ({undated} undated)" if undated else ""
-    if dated < min_dated:
-        return (f"Only {dated} of {total} articles have a publication date"
-                f"{tail}; a timeline needs at least {min_dated}.")
-    start = _period(freq, "published")[0]
-    n, first = sel.db.con.execute(f"SELECT count(DISTINCT {start}), min({start}) FROM "
-                                  f"{sel.name} WHERE published IS NOT NULL").fetchone()
-    if n < 2:
-        name = PERIOD_NAMES.get(freq, "period")
-        when = (f"on {pd.Timestamp(first):%Y-%m-%d}" if freq == "D"
-                else f"in the {name} from {pd.Timestamp(first):%Y-%m-%d}")
-        return (f"All {dated} dated articles appeared {when}{tail}; there is no change "
-                f"over time to show.")
-    return None
+    n, first = 0, None
+    if dated >= min_dated:
+        start = _period(freq, "published")[0]
+        n, first = sel.db.con.execute(f"SELECT count(DISTINCT {start}), min({start}) FROM "
+                                      f"{sel.name} WHERE published IS NOT NULL").fetchone()
+    return timeline_note(total, dated, n, first, min_dated=min_dated, freq=freq)
 
 
 def check_events(sel: Selection) -> str | None:

@@ -167,17 +167,19 @@ class StoreDB:
         # Folded, a smaller batch costs only another fold, no memory: at 4M mention rows one
         # batch of the SYNTHETIC 1M store's entity frequency overran DuckDB's 1 GB; 1M did not.
         rows = min(BATCH_ROWS, FOLDED_BATCH_ROWS) if sums else None
+        folded = ""
         for i, files in enumerate(self.batches(table, rows)):
             body = make(files)
             if i == 0:
                 self.con.execute(f"CREATE TEMP TABLE {name} AS {body}")
+                if sums:  # the key columns are the table's others: read them once
+                    keys = [c for c in self.con.execute(f"SELECT * FROM {name} LIMIT 0")
+                            .fetchdf().columns if c not in sums]
+                    folded = ", ".join([*map(q, keys), *(f"sum({q(c)})::BIGINT AS {q(c)}"
+                                                        for c in sums)])
                 continue
             self.con.execute(f"INSERT INTO {name} {body}")
-            if sums:
-                keys = [c for c in self.con.execute(f"SELECT * FROM {name} LIMIT 0")
-                        .fetchdf().columns if c not in sums]
-                folded = ", ".join([*map(q, keys), *(f"sum({q(c)})::BIGINT AS {q(c)}"
-                                                    for c in sums)])
+            if folded:
                 self.con.execute(f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {folded} "
                                  f"FROM {name} GROUP BY ALL")
         return name
