@@ -280,7 +280,7 @@ def test_entity_frequency_default_top_entities_bar(ef_default, sample_articles):
     for r in data:
         assert r["per_1k_words"] == pytest.approx(r["mentions"] * 1000 / words)
         assert 1 <= r["groups"] <= 4
-    assert f"over {words:,} words in 4 outlet group(s)" in title_text(spec)[1]
+    assert f"over {words:,} words in 4 outlets" in title_text(spec)[1]
 
 
 @executed

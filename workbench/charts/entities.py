@@ -7,6 +7,7 @@ import altair as alt
 import pandas as pd
 
 from ..analyze.frequency import OTHER, top_entities
+from ..analyze.periods import group_noun
 from . import theme
 from ._prep import (
     MAX_GROUPS,
@@ -46,10 +47,11 @@ def entity_bar(freq: pd.DataFrame, *, top_n: int = 20, title: str | None = None)
                  alt.Tooltip("groups:Q", title=f"{by_title(freq)}s mentioning"),
                  alt.Tooltip("per_1k_words:Q", title="per 1,000 words", format=".2f")],
     ).add_params(pick)
+    n_groups = freq["group"].nunique()
     return chart.properties(
         title=alt.Title(title or f"Most mentioned entities (top {len(data)})",
-                        subtitle=f"over {words:,} words in {freq['group'].nunique()} "
-                                 f"{by_title(freq)} group(s)"),
+                        subtitle=f"over {words:,} words in {n_groups} "
+                                 f"{group_noun(by_title(freq), n_groups)}"),
         height=alt.Step(18))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
+from ..analyze.periods import group_noun
 from ..analyze.timeline import FREQS, event_window, events_by_date, split_events, when
 from . import theme
 from ._prep import by_title, faded, legend_selection, lump, order_with_other_last, truncate
@@ -168,7 +169,7 @@ def events_timeline(events: pd.DataFrame, *, top_groups: int = 15,
                        legend=alt.Legend(tickMinStep=1, format="d"))
               if many_articles else alt.value(120)),
         tooltip=tip)
-    more = f"; {dropped} more {by} group(s) not shown" if dropped else ""
+    more = f"; {dropped} more {group_noun(by, dropped)} not shown" if dropped else ""
     if cut:
         more += f"; {cut:,} dates cited by the fewest articles not shown"
     if outside:
