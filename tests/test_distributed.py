@@ -191,3 +191,25 @@ def test_a_killed_worker_costs_nothing(cluster, articles, trained_model, cache_r
     _same_tables(done["ann"], local)
     keys = _stored_keys(tmp_path)
     assert keys.is_unique and len(keys) == N_KILLED  # each article once, no partial part
+
+
+def test_loading_on_the_cluster_gives_the_local_table(cluster, tmp_path, monkeypatch):
+    """The loader's per-article cleaning and per-outlet boilerplate search, run as tasks on the
+    cluster (several of each), give the very table the local load gives."""
+    import contextlib
+    import io
+
+    from workbench.corpus import boilerplate, load
+
+    folder = write_rated_allsides(tmp_path, N_ARTICLES)
+    reference = load.load_corpus(folder)
+    assert reference["boilerplate_words"].gt(0).sum() >= 5  # the per-outlet step has work
+    monkeypatch.setattr(load, "TASK_RECORDS", 40)
+    monkeypatch.setattr(boilerplate, "TASK_TEXTS", 30)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        remote = load.load_corpus(folder, scheduler=cluster[0])
+    assert "loading" in err.getvalue() and "finding boilerplate" in err.getvalue()
+    assert err.getvalue().count("dashboard:") == 2
+    pd.testing.assert_frame_equal(remote, reference)
+    assert remote.attrs == reference.attrs

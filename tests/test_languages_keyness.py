@@ -16,6 +16,7 @@ import pandas as pd
 import pytest
 
 from workbench import analyze as an
+from workbench.analyze.select import add_note
 
 REPO = Path(__file__).resolve().parents[1]
 TGCONTEST = REPO.parent / "shared" / "corpora" / "tgcontest-articles.jsonl.gz"
@@ -165,3 +166,13 @@ def test_check_keyness_needs_two_groups_in_one_language():
     assert "within one language only" in an.check_keyness(counts)
     both = pd.concat([counts, counts.assign(group=["B", "A"])])
     assert an.check_keyness(both) is None
+
+
+@needs_corpus
+def test_a_note_on_the_counts_is_said_once(mixed):
+    """A note the word counts carry (a text sample's, on a store) reaches the keyness table
+    once, with one language or several — not once more per language."""
+    for arts in (mixed[mixed["language"] == "en"], mixed):
+        words = add_note(an.word_counts(arts), "Word keyness computed on a random sample.")
+        k = an.keyness(words, min_count=2)
+        assert an.notes(k).count("Word keyness computed on a random sample.") == 1

@@ -17,6 +17,7 @@ from workbench.corpus.load import load_corpus
 _LOAD_DEFAULTS = {name: p.default for name, p in
                   inspect.signature(load_corpus).parameters.items()
                   if p.default is not inspect.Parameter.empty}
+_HOW = frozenset({"progress", "jobs", "scheduler"})
 
 
 def load_corpus_cached(path: str | Path, *, cache_dir: str | Path | None = None,
@@ -26,7 +27,8 @@ def load_corpus_cached(path: str | Path, *, cache_dir: str | Path | None = None,
     options.setdefault("today", date.today())
     # An option given at its default value is the same load as one left out: `nb.setup`
     # passes sources=None, open_corpus() and the CLI leave it out, and all must share an entry.
-    key = corpus_key(path, {k: v for k, v in options.items() if k != "progress"
+    # How the work is spread (jobs, scheduler) and shown does not change the table.
+    key = corpus_key(path, {k: v for k, v in options.items() if k not in _HOW
                             and not (k in _LOAD_DEFAULTS and v == _LOAD_DEFAULTS[k])})
     if key is not None:
         cached = read_cached(cache, key)
@@ -45,11 +47,13 @@ def open_corpus(path: str | Path, *, model: str | None = None, jobs: int = 1,
     """Load the corpus at ``path`` and annotate it; a warm cache makes both steps fast.
 
     ``load_options`` go to ``load_corpus`` (``fields``, ``sources``, ``metadata``…); the rest to
-    ``annotate`` (``scheduler``: a Dask scheduler to annotate on). The result's ``articles``,
+    ``annotate``. ``jobs`` (local processes) and ``scheduler`` (a Dask scheduler's address)
+    spread both the loading and the annotation. The result's ``articles``,
     ``mentions``, ``quotes`` and ``dates`` are the tidy tables documented in
     ``workbench.tables``.
     """
-    articles = load_corpus_cached(path, cache_dir=cache_dir, **load_options)
+    articles = load_corpus_cached(path, cache_dir=cache_dir, jobs=jobs, scheduler=scheduler,
+                                  **load_options)
     ann = annotate(articles, model=model, jobs=jobs, cache_dir=cache_dir, kb=kb,
                    progress=progress, tables=tables, scheduler=scheduler)
     ann.problems = [*articles.attrs.get("problems", []), *ann.problems]

@@ -160,9 +160,11 @@ def _by_language_result(counts: pd.DataFrame, parts: list[pd.DataFrame],
     out.attrs["group_totals"] = totals
     if languages:
         out.attrs["alpha0"] = next(iter(languages.values()))["alpha0"]
+    inherited = set(out.attrs["notes"])  # the counts' own notes (a text sample's) are kept once
     for lang, info in languages.items():  # thin-group notes, each naming its language
         for text in info["notes"]:
-            add_note(out, text if len(languages) == 1 else f"{language_name(lang)}: {text}")
+            if text not in inherited:
+                add_note(out, text if len(languages) == 1 else f"{language_name(lang)}: {text}")
     by = str(counts.attrs.get("by", "group"))
     if by == "language" and alone and not languages:
         add_note(out, "Grouped by language, each group is a language of its own, and words are "

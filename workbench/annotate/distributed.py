@@ -9,10 +9,11 @@ file system; on one machine, the local cache folder).
   returns at once: a task retried after its worker died (Dask retries it elsewhere), or run
   twice, writes no second copy, and checking costs one file lookup, however large the store.
   Parts are written atomically, so a killed worker leaves no partial part.
-- The client keeps a bounded number of tasks in flight (:data:`IN_FLIGHT` per worker thread,
-  recounted every :data:`TOP_UP_SECONDS` as workers join or leave), so the scheduler never
-  holds more than those partitions' texts, whatever the corpus's size. With no worker at all
-  it says so after :data:`WORKER_WAIT` seconds instead of waiting for ever.
+- The client keeps a bounded number of tasks in flight (``workbench.parallel.IN_FLIGHT`` per
+  worker thread, recounted every :data:`TOP_UP_SECONDS` as workers join or leave), so the
+  scheduler never holds more than those partitions' texts, whatever the corpus's size. With no
+  worker at all it says so after ``parallel.WORKER_WAIT`` seconds instead of waiting for ever
+  (the connection is ``workbench.parallel.connect``, which the loader's tasks use too).
 - A task run again after its run was stopped (a task already running when the client went)
   may publish its part after the next run has started; the articles are then annotated twice
   and read once (the cache reads each key from one part).
@@ -26,27 +27,21 @@ file system; on one machine, the local cache folder).
 from __future__ import annotations
 
 import hashlib
-import os
-import sys
 import time
 import uuid
 from itertools import islice
 from pathlib import Path
 from typing import Any
 
-ENV_VAR = "WORKBENCH_SCHEDULER"
+from workbench.parallel import RETRIES, connect, room, scheduler_address
+
+__all__ = ["annotate_partition", "part_name", "run_on_cluster", "scheduler_address",
+           "worker_pipeline"]
+
 PARTITION_ARTICLES = 50
-RETRIES = 3
-IN_FLIGHT = 3  # tasks submitted per worker thread: one running, the next ones queued
 TOP_UP_SECONDS = 10.0  # how often the client asks how many workers there are
-WORKER_WAIT = 120.0  # seconds the client waits for a first worker before giving up
 
 _PIPELINES: dict[str, Any] = {}
-
-
-def scheduler_address(given: str | None) -> str | None:
-    """``given``, else ``$WORKBENCH_SCHEDULER``, else None (annotate locally)."""
-    return given or os.environ.get(ENV_VAR) or None
 
 
 def worker_pipeline(model: str, kb: Any, fingerprint: str) -> Any:
@@ -95,29 +90,11 @@ def annotate_partition(jobs: list[Any], model: str, kb: Any, cache_dir: str,
 def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address: str,
                    show: bool) -> None:
     """Annotate ``todo`` on the Dask cluster at ``address`` into the store in ``cache_dir``."""
-    try:
-        from distributed import Client
-        from distributed import wait as wait_any
-    except ImportError:  # pragma: no cover - an install without the cluster extra
-        from workbench.errors import AnnotateError
-
-        raise AnnotateError("annotating on a cluster needs dask.distributed: pip install "
-                            "'dask[distributed]'") from None
     from workbench.errors import AnnotateError
 
-    try:
-        client = Client(address, timeout="20s")
-    except (OSError, TimeoutError) as exc:
-        raise AnnotateError(f"cannot reach the Dask scheduler at {address} ({exc})") from None
-    try:
-        print(f"annotating {len(todo):,} articles on the Dask cluster at {address} "
-              f"(dashboard: {client.dashboard_link})", file=sys.stderr)
-        try:
-            client.wait_for_workers(1, timeout=WORKER_WAIT)
-        except TimeoutError:
-            raise AnnotateError(f"no worker joined the Dask cluster at {address} within "
-                                f"{WORKER_WAIT:.0f} s: start some (dask worker {address})"
-                                ) from None
+    with connect(address, f"annotating {len(todo):,} articles", AnnotateError) as client:
+        from distributed import wait as wait_any
+
         kb_future = client.scatter(kb, broadcast=True)
         parts = iter(enumerate(todo[i:i + PARTITION_ARTICLES]
                                for i in range(0, len(todo), PARTITION_ARTICLES)))
@@ -140,7 +117,7 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
 
             bar = progress_bar(total=len(todo), unit="article", desc="annotating (cluster)")
         try:
-            pending = submit(_room(client, 0))
+            pending = submit(room(client, 0))
             asked = time.monotonic()
             while pending:
                 try:
@@ -155,10 +132,10 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
                         bar.update(finished)
                 # One new task for each one done; and every TOP_UP_SECONDS as many as the
                 # workers there are now have room for (workers join and leave during a run).
-                room = len(done)
+                free = len(done)
                 if time.monotonic() - asked > TOP_UP_SECONDS:
-                    room, asked = _room(client, len(pending)), time.monotonic()
-                pending |= submit(room)
+                    free, asked = room(client, len(pending)), time.monotonic()
+                pending |= submit(free)
         except Exception as exc:
             raise AnnotateError(f"annotation on the cluster failed ({type(exc).__name__}: "
                                 f"{exc}); what was finished is in the cache — run again to "
@@ -166,10 +143,3 @@ def run_on_cluster(todo: list[Any], info: Any, kb: Any, cache_dir: Path, address
         finally:
             if bar is not None:
                 bar.close()
-    finally:
-        client.close()
-
-
-def _room(client: Any, in_flight: int) -> int:
-    """How many more tasks to submit: :data:`IN_FLIGHT` per worker thread, less those out."""
-    return max(0, IN_FLIGHT * max(1, sum(client.nthreads().values())) - in_flight)

@@ -32,6 +32,7 @@ from workbench.annotate.pipeline import PipelineInfo, build_nlp, pipeline_info
 from workbench.annotate.surnames import link_surnames
 from workbench.cache.annotations import TABLES, AnnotationStore
 from workbench.cache.paths import default_cache_dir
+from workbench.parallel import unguarded_script
 from workbench.progress import progress_bar
 
 FLUSH_ARTICLES = 200
@@ -220,26 +221,6 @@ def _workers(jobs: int, n_todo: int) -> int:
                       "script. Annotating in this process instead.", stacklevel=3)
         return 1
     return jobs if n_todo >= 2 * TASK_ARTICLES else 1
-
-
-def unguarded_script() -> str | None:
-    """The path of the running ``__main__`` script when it is a file without an
-    ``if __name__ == "__main__":`` block, else None (notebooks, ``-c``, the CLI, guarded
-    scripts)."""
-    import ast
-
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    if not path or getattr(main, "__spec__", None) is not None:  # `python -m`, entry points
-        return None
-    try:
-        tree = ast.parse(Path(path).read_text(encoding="utf-8"))
-    except (OSError, SyntaxError, ValueError):
-        return None
-    for node in tree.body:
-        if isinstance(node, ast.If) and "__name__" in ast.unparse(node.test):
-            return None
-    return str(path)
 
 
 def _interactive() -> bool:

@@ -6,7 +6,12 @@ import argparse
 import sys
 from pathlib import Path
 
-from workbench.cli.options import add_corpus_options, corpus_options, non_negative_int
+from workbench.cli.options import (
+    add_corpus_options,
+    add_work_options,
+    corpus_options,
+    non_negative_int,
+)
 from workbench.errors import UsageError
 
 
@@ -17,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                                    "file: .txt, .md, .html, .jsonl, .json, .csv, optionally .gz) "
                                    "and print the articles table and the problems found.")
     add_corpus_options(c)
+    add_work_options(c, annotating=False)
     c.add_argument("--out", metavar="FILE", help="also write the table to FILE (.csv or .parquet)")
     c.add_argument("--limit", type=non_negative_int, default=40, help="rows to print (default 40)")
     c.set_defaults(run=run)
@@ -30,7 +36,8 @@ def run(args: argparse.Namespace) -> int:
     out = Path(args.out) if args.out else None
     if out is not None and out.suffix.lower() not in (".csv", ".parquet"):
         raise UsageError(f"--out must end in .csv or .parquet, got {out.name}")
-    df = load_corpus(args.path, progress=sys.stderr.isatty(), **corpus_options(args))
+    df = load_corpus(args.path, progress=sys.stderr.isatty(), jobs=args.jobs,
+                     scheduler=args.scheduler, **corpus_options(args))
     print(describe(df, limit=args.limit))
     if out is not None:
         try:

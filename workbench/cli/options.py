@@ -14,6 +14,7 @@ from workbench.errors import UsageError
 
 __all__ = [
     "add_annotate_options",
+    "add_work_options",
     "add_corpus_options",
     "annotated",
     "corpus_options",
@@ -97,17 +98,25 @@ def corpus_options(args: argparse.Namespace) -> dict[str, object]:
             "limits": limits}
 
 
+def add_work_options(p: argparse.ArgumentParser, annotating: bool) -> None:
+    """``--jobs`` and ``--scheduler``: where the loading (and annotating) work runs."""
+    what = "load and annotate" if annotating else "load"
+    p.add_argument("--jobs", type=positive_int, default=1, metavar="N",
+                   help=f"worker processes to {what} with (default 1)")
+    shared = ("; annotating workers must see the cache folder at the same path"
+              if annotating else "")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help=f"{what} on this Dask cluster (e.g. tcp://10.0.0.5:8786; default: "
+                        f"$WORKBENCH_SCHEDULER, else locally){shared}")
+
+
 def add_annotate_options(p: argparse.ArgumentParser) -> None:
-    """``--model``, ``--jobs``, ``--cache-dir`` and ``--kb``."""
+    """``--model``, ``--jobs``, ``--scheduler``, ``--cache-dir`` and ``--kb``."""
     p.add_argument("--model", metavar="NAME_OR_PATH",
                    help="spaCy pipeline (default: $WORKBENCH_SPACY_MODEL, en_core_web_sm, any "
                         "installed English pipeline; 'rules' for the rules-only fallback)")
-    p.add_argument("--jobs", type=positive_int, default=1, metavar="N", help="worker processes")
+    add_work_options(p, annotating=True)
     p.add_argument("--cache-dir", metavar="DIR", help="annotation cache folder")
-    p.add_argument("--scheduler", metavar="ADDRESS",
-                   help="annotate on this Dask cluster (e.g. tcp://10.0.0.5:8786; default: "
-                        "$WORKBENCH_SCHEDULER, else locally); the workers must see the cache "
-                        "folder at the same path")
     p.add_argument("--kb", metavar="YAML",
                    help="knowledge base (default: $WORKBENCH_KB, else the project's report.yml "
                         "kb, else the one shipped with the workbench)")

@@ -39,8 +39,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--cache-dir", metavar="DIR", help="annotation cache folder")
     r.add_argument("--sources", metavar="CSV", help="sources.csv to join (outlet → group, "
                    "country…; default: the one beside the corpus)")
-    r.add_argument("--scheduler", metavar="ADDRESS", help="annotate on this Dask cluster "
-                   "(default: $WORKBENCH_SCHEDULER, else locally)")
+    r.add_argument("--scheduler", metavar="ADDRESS", help="load and annotate on this "
+                   "Dask cluster (default: $WORKBENCH_SCHEDULER, else locally)")
     r.set_defaults(run=run)
 
 

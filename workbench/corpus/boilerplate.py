@@ -65,6 +65,7 @@ LSH_THRESHOLD = 0.3    # the index's own threshold: candidates, then checked exa
 NEAR_FREQUENT = 0.6    # share of a paragraph's 3-grams that must recur to enter the index
 NUM_PERM = 64
 SHINGLE = 3
+TASK_TEXTS = 1000     # texts of one outlet, or of several small ones, per task
 
 _LINE = re.compile(r"[^\n]+")
 # A sentence's end inside an unsplit paragraph: the space after it is left out of both units.
@@ -93,29 +94,61 @@ class Span:
 def find_boilerplate(texts: Sequence[str | None], outlets: Sequence[str | None],
                      stories: Sequence[str] | None = None, *,
                      min_articles: int = MIN_ARTICLES,
-                     min_share: float = MIN_SHARE) -> list[list[Span]]:
+                     min_share: float = MIN_SHARE, jobs: int = 1,
+                     scheduler: str | None = None) -> list[list[Span]]:
     """For each text, its boilerplate paragraphs (in order; [] for none).
 
     ``outlets`` groups the texts (the rule is per outlet; a text without one is never
     boilerplate); ``stories`` gives each text's story (e.g. ``duplicate_of`` or its own id) so
-    near-duplicate copies count once (default: every text is its own story).
+    near-duplicate copies count once (default: every text is its own story). ``jobs`` or
+    ``scheduler`` spread the outlets over local processes or a Dask cluster
+    (``workbench.parallel``; the same spans either way).
     """
+    from workbench.parallel import ordered_map
+
     n = len(texts)
     roots = list(stories) if stories is not None else list(range(n))
     by_outlet: dict[str, list[int]] = defaultdict(list)
     for i, outlet in enumerate(outlets):
         if isinstance(outlet, str) and outlet.strip() and isinstance(texts[i], str):
             by_outlet[outlet.strip()].append(i)
-    out: list[list[Span]] = [[] for _ in range(n)]
+    work: list[tuple[list[int], int]] = []
     for members in by_outlet.values():
         n_stories = len({roots[i] for i in members})
         k = max(min_articles, math.ceil(min_share * n_stories))
-        if n_stories < k:
-            continue
-        for i, spans in _outlet_spans([texts[i] for i in members],
-                                      [roots[i] for i in members], k).items():
-            out[members[i]] = spans
+        if n_stories >= k:
+            work.append((members, k))
+
+    def tasks() -> Any:
+        # Small outlets share a task, so a corpus of many small outlets is not many tiny tasks.
+        batch: list[tuple[list[int], int]] = []
+        for members, k in work:
+            batch.append((members, k))
+            if sum(len(m) for m, _ in batch) >= TASK_TEXTS:
+                yield _task(batch)
+                batch = []
+        if batch:
+            yield _task(batch)
+
+    def _task(batch: list[tuple[list[int], int]]) -> tuple[list[Any]]:
+        return ([([texts[i] for i in members], [roots[i] for i in members], k)
+                 for members, k in batch],)
+
+    out: list[list[Span]] = [[] for _ in range(n)]
+    results = ordered_map(_outlets_spans, tasks(), jobs=jobs, scheduler=scheduler,
+                          what="finding boilerplate")
+    members_in_order = iter(members for members, _ in work)
+    for found in results:
+        for spans_by_position in found:
+            members = next(members_in_order)
+            for i, spans in spans_by_position.items():
+                out[members[i]] = spans
     return out
+
+
+def _outlets_spans(outlets: list[tuple[list[str], list, int]]) -> list[dict[int, list[Span]]]:
+    """:func:`_outlet_spans` of each ``(texts, roots, k)`` (a task of ``ordered_map``)."""
+    return [_outlet_spans(texts, roots, k) for texts, roots, k in outlets]
 
 
 @dataclass

@@ -4,7 +4,7 @@ table (columns in ``workbench.tables``)."""
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -17,6 +17,7 @@ from workbench.corpus.boilerplate import mark_boilerplate
 from workbench.corpus.clean import Cleaned, clean_text, count_words
 from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
+from workbench.parallel import ordered_map
 from workbench.progress import progress_bar
 from workbench.read.files import CorpusError, display_path, find_files, read_file
 from workbench.read.limits import Limits
@@ -26,7 +27,7 @@ from workbench.read.sidecar import METADATA_NAME, read_metadata, read_sources
 __all__ = ["CorpusError", "load_corpus", "problems"]
 
 _CONTRACT = frozenset(tables.columns("articles"))
-CHUNK_ROWS = 2000
+TASK_RECORDS = 500  # records cleaned per task (and per frame chunk)
 
 
 def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] | None = None,
@@ -34,7 +35,8 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
                 max_file_mb: float | None = None, limits: Limits | None = None,
                 dedupe: bool = True, boilerplate: bool = True,
                 near_duplicate_threshold: float = 0.8, today: date | None = None,
-                progress: bool = False) -> pd.DataFrame:
+                progress: bool = False, jobs: int = 1,
+                scheduler: str | None = None) -> pd.DataFrame:
     """Load every article under ``path`` (a folder, recursively, or one file) into one table.
 
     Options: ``fields`` maps dataset fields (``{"text": "body", "outlet": "site"}``) where the
@@ -45,6 +47,11 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     ``near_duplicate_threshold`` is the containment from which two bodies count as one story.
     ``boilerplate=False`` skips finding the paragraphs each outlet repeats across its articles
     (``workbench.corpus.boilerplate``; analyses leave them out by default).
+
+    ``jobs`` (local worker processes) or ``scheduler`` (a Dask scheduler's address; default
+    ``$WORKBENCH_SCHEDULER``) spread the per-article cleaning and the per-outlet boilerplate
+    search (``workbench.parallel``); files are read, and the corpus-wide steps (dates from
+    the text, duplicates) run, in this process. The table is the same either way.
 
     Problems (unreadable files, bad records, bad sidecar rows) do not stop the load: each is one
     line naming the file, listed in ``df.attrs["problems"]`` (see ``problems(df)``); problems
@@ -65,25 +72,28 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
         raise CorpusError(f"{found.root}: no article files found (looked for .txt, .md, .html, "
                           ".jsonl, .json, .csv, optionally .gz)")
 
-    rows: list[dict[str, Any]] = []
-    chunks: list[pd.DataFrame] = []
     used: set[tuple[Path, str]] = set()
     files = found.files
     if progress:
         files = progress_bar(files, desc="reading", unit="file")
-    for file in files:
-        for record in read_file(file, display_path(file), limits=limits,
-                                fields=fields, problems=issues):
-            _apply_sidecar(record, file, sidecars, used)
-            rows.append(_article(record, known))
-            if len(rows) >= CHUNK_ROWS:
-                # Into a frame every few thousand articles: its columns hold the texts far more
-                # compactly than Python strings, which keeps the peak low on big dumps.
-                chunks.append(pd.DataFrame(rows))
-                rows = []
-    if rows:
-        chunks.append(pd.DataFrame(rows))
-        rows = []
+
+    def batches() -> Iterator[tuple[list[Record], dict[str, str]]]:
+        batch: list[Record] = []
+        for file in files:
+            for record in read_file(file, display_path(file), limits=limits,
+                                    fields=fields, problems=issues):
+                _apply_sidecar(record, file, sidecars, used)
+                batch.append(record)
+                if len(batch) >= TASK_RECORDS:
+                    yield batch, known
+                    batch = []
+        if batch:
+            yield batch, known
+
+    # Each batch becomes a frame at once: its columns hold the texts far more compactly than
+    # Python strings, which keeps the peak low on big dumps.
+    chunks = list(ordered_map(_articles_frame, batches(), jobs=jobs, scheduler=scheduler,
+                              what=f"loading {found.root}", error=CorpusError))
     issues += _unmatched_sidecar_rows(sidecars, used)
     if not chunks:
         raise CorpusError(f"{found.root}: no article could be loaded "
@@ -95,8 +105,8 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     df = _unique_ids(df)
     if dedupe:
         df = _link_duplicates(df, near_duplicate_threshold)
-    if boilerplate:
-        mark_boilerplate(df)  # after the duplicate links: copies of one story count once
+    if boilerplate:  # after the duplicate links: copies of one story count once
+        mark_boilerplate(df, jobs=jobs, scheduler=scheduler)
     if src is not None:
         df = _join_sources(df, src)
     df = tables.conform(df, "articles")
@@ -111,6 +121,11 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
 def problems(articles: pd.DataFrame) -> list[str]:
     """The one-line problem messages of a load (files not loaded, records skipped, …)."""
     return list(articles.attrs.get("problems", []))
+
+
+def _articles_frame(records: list[Record], known: dict[str, str]) -> pd.DataFrame:
+    """The articles-table rows of a batch of records (a task of ``ordered_map``)."""
+    return pd.DataFrame([_article(record, known) for record in records])
 
 
 def _article(record: Record, known: dict[str, str]) -> dict[str, Any]:
