@@ -139,7 +139,8 @@ def test_keyness_within_months_compares_only_shared_months(arts):
     one = words[words["period"] == months[0]]
     single = A.keyness_by_period(one, min_count=1).set_index(["group", "term"])
     direct = A.keyness(one, min_count=1, min_tokens=0).set_index(["group", "term"])
-    joined = single.join(direct, rsuffix="_direct", how="inner")
+    joined = single.merge(direct, left_index=True, right_index=True, how="inner",
+                          suffixes=("", "_direct"))
     assert len(joined) == len(direct)
     assert (joined["delta"] - joined["delta_direct"]).abs().max() < 1e-9
     # Two groups: each side mirrors the other.

@@ -110,9 +110,10 @@ def render_reports(corpus: str | Path | None = None, out: str | Path = "reports"
     knowledge base with a file of your own (default: :func:`~workbench.annotate.kb.
     default_kb_path`; the notebooks' kernels get it as ``$WORKBENCH_KB``); ``jobs``
     caps the notebooks run at once (default: all); ``scheduler``: a Dask cluster to load and
-    annotate on; ``sources``: a ``sources.csv`` to join (default: the one beside the corpus). ``corpus``,
-    ``model``, ``cache_dir`` and ``sources`` may also come as parameters. Raises ReportError
-    before any kernel starts when a parameter, notebook, the model or the corpus is wrong.
+    annotate on; ``sources``: a ``sources.csv`` to join (default: the one beside the corpus).
+    ``corpus``, ``model``, ``cache_dir`` and ``sources`` may also come as parameters. Raises
+    ReportError before any kernel starts when a parameter, notebook, the model or the corpus is
+    wrong.
     """
     from workbench.annotate.kb import default_kb_path
     from workbench.annotate.pipeline import pipeline_info
