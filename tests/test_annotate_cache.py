@@ -124,18 +124,47 @@ def test_parallel_workers_give_the_same_tables(sample_articles, trained_model, t
         pd.testing.assert_frame_equal(getattr(par, name), getattr(ser, name))
 
 
-def test_many_parts_are_compacted(tmp_path):
-    store = AnnotationStore(tmp_path, "fp")
-    for i in range(40):
-        store.write_part([{"key": f"k{i}", "status": "ok", "message": None, "n_chunks": 1}],
-                         {"mentions": [{"key": f"k{i}", "sent_index": 0, "start": 0, "end": 4,
+def _one_key_parts(store: AnnotationStore, n: int, prefix: str = "k") -> None:
+    for i in range(n):
+        key = f"{prefix}{i}"
+        store.write_part([{"key": key, "status": "ok", "message": None, "n_chunks": 1}],
+                         {"mentions": [{"key": key, "sent_index": 0, "start": 0, "end": 4,
                                         "text": "Kyiv", "label": "LOC", "type": "PLACE",
                                         "entity_id": "Q1899", "entity": "Kyiv",
                                         "variant": "kyiv", "affiliation": "Ukraine",
                                         "source": "kb"}]})
+
+
+def test_many_parts_are_compacted(tmp_path):
+    store = AnnotationStore(tmp_path, "fp")
+    _one_key_parts(store, 40)
     got = store.read({f"k{i}" for i in range(40)})
     assert len(got["mentions"]) == 40 and len(got["keys"]) == 40
     assert len(store.parts()) == 1
+
+
+def test_compaction_merges_into_bounded_parts(tmp_path, monkeypatch):
+    """Thousands of small parts (a cluster run) are merged into parts of at most COMPACT_KEYS
+    articles, one at a time, not into one part the size of the corpus; a key written twice
+    (two tries of a task) is kept once; parts already big are left alone."""
+    from workbench.cache import annotations
+
+    monkeypatch.setattr(annotations, "COMPACT_KEYS", 10)
+    store = AnnotationStore(tmp_path, "fp")
+    _one_key_parts(store, 5, prefix="big")
+    big = store.parts()
+    store._merge(big, store._key_index())  # one part of 5 keys: big enough at COMPACT_KEYS 10
+    (big_part,) = store.parts()
+    _one_key_parts(store, 40)
+    _one_key_parts(store, 3)  # k0, k1, k2 again
+    keys = {f"k{i}" for i in range(40)} | {f"big{i}" for i in range(5)}
+    got = store.read(keys)
+    assert sorted(got["keys"]["key"]) == sorted(keys)
+    assert len(got["mentions"]) == len(keys)
+    sizes = sorted(len(pd.read_parquet(p / "keys.parquet")) for p in store.parts())
+    assert big_part in store.parts() and max(sizes) <= 10 and sum(sizes) == len(keys)
+    assert len(store.parts()) == 5  # the big part, and 40 keys in parts of 10
+    assert store.read(keys)["keys"].equals(got["keys"])
 
 
 def test_filling_the_cache_without_loading_the_tables(sample_articles, trained_model, tmp_path):

@@ -35,7 +35,8 @@ from workbench.errors import AnnotateError
 TABLES = ("mentions", "quotes", "dates")
 FILES = ("keys", *TABLES)
 KEY_COLUMNS = {"key": "string", "status": "string", "message": "string", "n_chunks": "Int64"}
-COMPACT_AFTER = 32  # parts; more than this are merged into one on the next read
+COMPACT_AFTER = 32  # parts; more than this are merged on the next read…
+COMPACT_KEYS = 5000  # …into parts of at most this many articles (one merged part in memory)
 
 
 class AnnotationStore:
@@ -232,30 +233,53 @@ class AnnotationStore:
             pass
 
     def _compact(self) -> None:
-        """Merge the parts into one: the merged part first, then the old ones go (renamed aside
-        before deletion, so a crash never leaves half a part under a part name)."""
-        old = self.parts()
-        merged = self._read(self.known_keys()) if old else None
-        if merged is None:
-            return
+        """Merge the small parts into parts of up to :data:`COMPACT_KEYS` articles, one merged
+        part at a time, so compacting a cluster run's thousands of parts never holds more than
+        one merged part in memory. Each merged part is published before its old parts go
+        (renamed aside before deletion, so a crash never leaves half a part under a part
+        name)."""
+        index = self._key_index()
+        counts: dict[Path, int] = {}
+        for part in index.values():
+            counts[part] = counts.get(part, 0) + 1
+        groups: list[list[Path]] = [[]]
+        size = 0
+        for part in self.parts():
+            n = counts.get(part, 0)  # 0: every key of it is read from an older part
+            if n >= COMPACT_KEYS // 2:
+                continue  # big enough already: left as it is
+            if size + n > COMPACT_KEYS and groups[-1]:
+                groups.append([])
+                size = 0
+            groups[-1].append(part)
+            size += n
+        for group in groups:
+            if len(group) > 1 and not self._merge(group, index):
+                return  # no room to merge: the parts stay as they are, still readable
+        self._index = None
+
+    def _merge(self, group: list[Path], index: dict[str, Path]) -> bool:
+        """Replace the parts of ``group`` by one holding the keys they are read from."""
+        members = set(group)
+        merged = self._read([key for key, part in index.items() if part in members])
         tmp = None
         try:
             tmp = new_tmp_dir(self.root, "part")
             for name in FILES:
                 merged[name].to_parquet(tmp / f"{name}.parquet", index=False)
             publish(tmp, self.root / f"part-{uuid.uuid4().hex}")
-        except OSError:  # no room to merge: the parts stay as they are, still readable
+        except OSError:
             if tmp is not None:
                 shutil.rmtree(tmp, ignore_errors=True)
-            return
-        for part in old:
+            return False
+        for part in group:
             dead = part.with_name(f".dead-{part.name}.tmp")
             try:
                 os.replace(part, dead)
             except OSError:
                 continue
             shutil.rmtree(dead, ignore_errors=True)
-        self._index = None
+        return True
 
 
 class _PartGone(Exception):
