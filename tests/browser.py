@@ -51,6 +51,7 @@ class PageReport:
     dialogs: list[str]  # alert/confirm/prompt/beforeunload, auto-dismissed
     injected: list[str]  # markup the page did not author (see _INJECTED_JS)
     chart_errors: list[str] = field(default_factory=list)  # visible chart error messages
+    too_wide: list[str] = field(default_factory=list)  # charts wider than the report's column
 
 
 @dataclass
@@ -115,7 +116,13 @@ _CHARTS_JS = """() => Array.from(document.querySelectorAll('.wb-chart')).map(c =
     }
   }
   const err = c.querySelector('.wb-chart-error');
-  return {marks, error: err ? err.textContent : null};
+  // Wider than the report's column: the reader has to scroll sideways to see all of it.
+  const drawn = c.querySelector('svg, canvas');
+  const room = (c.closest('.jp-OutputArea-output') || c.parentElement).clientWidth;
+  const width = drawn ? drawn.getBoundingClientRect().width : 0;
+  const title = drawn ? (drawn.querySelector('.role-title-text') || {}).textContent : '';
+  const wide = `${title || '(untitled)'}: ${Math.round(width)} px in ${room}`;
+  return {marks, error: err ? err.textContent : null, wide: width > room + 1 ? wide : null};
 })"""
 
 # Markup the page did not author. The page's own scripts carry the nonce its
@@ -210,6 +217,7 @@ class ReportPage:
             dialogs=list(self._recorder.dialogs),
             injected=self.page.evaluate(_INJECTED_JS),
             chart_errors=[c["error"] for c in charts if c["error"]],
+            too_wide=[c["wide"] for c in charts if c["wide"]],
         )
 
     def mark_count(self, chart: int) -> int:

@@ -59,6 +59,7 @@ def test_every_report_renders_offline_in_chromium(sample_reports):
         assert page.charts >= (2 if run.name == "stories" else 3), run.name
         assert page.rendered == page.charts, (run.name, page.chart_errors)
         assert all(n > 0 for n in page.marks_per_chart), run.name
+        assert page.too_wide == [], run.name
         assert page.requests_blocked == [], run.name
         assert page.console_errors == [], (run.name, page.console_errors)
         assert page.dialogs == [] and page.injected == []

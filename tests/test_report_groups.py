@@ -63,6 +63,7 @@ def test_group_reports_render_with_no_vega_warning_and_no_cut_legend(group_repor
         minimum = 1 if run.name == "stories" else 3
         assert report.charts >= minimum and report.rendered == report.charts, run.name
         assert report.console_errors == [], (run.name, report.console_errors)
+        assert report.too_wide == [], run.name
         warnings = [m for m in messages if "WARN" in m or m.startswith("warning")]
         assert warnings == [], (run.name, warnings)
         cut = [t for t in texts if "entries" in t and t.lstrip().startswith("…")]

@@ -14,6 +14,11 @@ from .colors import group_colors
 SIDE_LABELS = {"group": "favoured by this group", "rest": "favoured by the rest"}
 
 
+# Panel width by the number of panels side by side: three of them, their term labels and the
+# legend above fit the report's 980-pixel column.
+PANEL_WIDTH = {1: 320, 2: 220}
+
+
 def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
                  max_groups: int | None = MAX_GROUPS, title: str | None = None
                  ) -> alt.FacetChart:
@@ -37,7 +42,7 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
     base = alt.Chart(data).mark_bar().encode(
         x=alt.X("z:Q", title="z-score (log-odds, informative prior)"),
         y=alt.Y("term:N", sort="-x", title=None),
-        color=alt.Color("favoured:N", title=None,
+        color=alt.Color("favoured:N", title=None, legend=alt.Legend(orient="top"),
                         scale=alt.Scale(domain=list(SIDE_LABELS.values()),
                                         range=[theme.SIDE_COLORS["group"],
                                                theme.SIDE_COLORS["rest"]])),
@@ -48,7 +53,8 @@ def keyness_bars(k: pd.DataFrame, *, n: int = 10, columns: int = 3,
                  alt.Tooltip("delta:Q", title="log-odds difference", format=".2f"),
                  alt.Tooltip("se:Q", title="standard error", format=".2f"),
                  alt.Tooltip("z:Q", format=".2f")],
-    ).properties(width=220, height=alt.Step(13))
+    ).properties(width=PANEL_WIDTH.get(facet_columns(n_groups, columns), 150),
+                 height=alt.Step(13))
     chart = base.facet(
         facet=alt.Facet("group:N", title=None, header=alt.Header(labelFontWeight="bold")),
         columns=facet_columns(n_groups, columns),

@@ -15,8 +15,31 @@ import altair as alt
 NAME = "workbench"
 
 
+SUBTITLE_CHARS = 100
+"""Longer subtitles are broken into lines: Vega never wraps a title, and a subtitle listing
+what was left out would otherwise widen its chart past the page."""
+
+
+def wrap_subtitles(spec: Any, width: int = SUBTITLE_CHARS) -> Any:
+    """``spec`` with every title's subtitle of more than ``width`` characters broken into
+    lines (a list, which Vega-Lite draws one under the other), at any depth."""
+    import textwrap
+
+    if isinstance(spec, list):
+        return [wrap_subtitles(v, width) for v in spec]
+    if not isinstance(spec, dict):
+        return spec
+    out = {k: wrap_subtitles(v, width) for k, v in spec.items()}
+    title = out.get("title")
+    if isinstance(title, dict) and isinstance(title.get("subtitle"), str) \
+            and len(title["subtitle"]) > width:
+        out["title"] = {**title, "subtitle": textwrap.wrap(title["subtitle"], width)}
+    return out
+
+
 def mimebundle(spec: dict[str, Any], **_: Any) -> dict[str, Any]:
-    """The output bundle for one chart spec."""
+    """The output bundle for one chart spec (its long subtitles broken into lines)."""
+    spec = wrap_subtitles(spec)
     return {
         "application/vnd.vegalite.v6+json": spec,
         "application/vnd.vegalite.v5+json": spec,
