@@ -337,3 +337,23 @@ def test_dotted_initialisms_are_the_knowledge_base_entity(nlp):
         "United Nations"
     # Two-letter initials stay a person's: no rule turns "R.T. Rybak" into the outlet RT.
     assert not any(p["pattern"] == "R.T." for p in kb.ruler_patterns())
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("line", [20, 23])
+def test_the_surname_said_first_is_the_knowledge_base_person(nlp, line):
+    """NewsWCL50 lines 20 (New York Times) and 23 (Fox News), real text: "President Trump and
+    Melania Trump … Mr. Trump" — every "Trump" alone is Donald Trump; before, the article's
+    one full "… Trump" name (Melania's) took them all, and she became a top voice."""
+    import gzip
+    import json
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        text = [json.loads(x)["text"] for x in fh][line]
+    rows = mentions_of(nlp, text)
+    alone = [r for r in rows if r["text"] in ("Trump", "Trump's", "Trump’s")]
+    assert len(alone) >= 10
+    assert {r["entity"] for r in alone} == {"Donald Trump"}
+    assert {r["entity"] for r in rows if r["text"] == "Melania Trump"} == {"Melania Trump"}

@@ -266,6 +266,16 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
     # alone is theirs even when another person with that surname is named too.
     named = {r["entity_id"] for r in rows
              if not r["entity_id"].startswith("local:") and " " in r["text"]}
+    # Where a knowledge-base person's surname alone comes before the article's own person of
+    # that surname is introduced ("President Trump and Melania Trump … Mr. Trump"), the
+    # surname is the knowledge base's person all through: news names a new person in full
+    # first ("Officer Crystal Griner … Griner said").
+    full_at = {surname: next(r["start"] for r in rows if r["entity_id"] == hit[0])
+               for surname, hit in full.items()}
+    kb_first: dict[str, int] = {}
+    for r in rows:
+        if r["source"] == "kb" and r["type"] == "PERSON" and " " not in r["text"]:
+            kb_first.setdefault(r["text"], r["start"])
     for r in rows:
         if r["type"] not in _SURNAME_TYPES or " " in r["text"]:
             continue
@@ -273,7 +283,8 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
         if r["entity_id"].startswith("local:") and hit:
             r["entity_id"], r["entity"], r["type"] = (*hit, "PERSON")
         elif (r["source"] == "kb" and r["type"] == "PERSON" and r["entity_id"] not in named
-              and (hit := full.get(r["text"])) and hit[0].startswith("local:")):
+              and (hit := full.get(r["text"])) and hit[0].startswith("local:")
+              and full_at[r["text"]] < kb_first[r["text"]]):
             # "Crystal Griner … Griner said": the article's own Griner, not the KB's.
             r["entity_id"], r["entity"], r["affiliation"], r["variant"] = (*hit, None, None)
             r["source"] = "model"
