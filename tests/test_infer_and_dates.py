@@ -225,3 +225,28 @@ def test_find_dates_is_linear():
     small = min(cost(4_000) for _ in range(2))
     large = cost(40_000)
     assert large / small < 30  # linear: ~10; quadratic: ~100
+
+
+def test_the_site_that_ran_a_wire_story_is_its_outlet(tmp_path):
+    """Real NewsWCL50 pages: HuffPost and Breitbart running Reuters and AFP copy
+    ("WASHINGTON (Reuters) -") are HuffPost's and Breitbart's coverage — before, the dateline's
+    agency took them out of their outlet's group. A credit naming the URL's own site keeps
+    its name (tgcontest: "(Reuters)" on reuters.com, "РИАМО" on riamo.ru)."""
+    import gzip
+
+    from workbench.corpus.load import load_corpus
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        wcl = fh.readlines()
+    (tmp_path / "wcl.jsonl").write_text("".join(wcl[i] for i in (16, 36, 39, 46)), "utf-8")
+    df = load_corpus(tmp_path, boilerplate=False, dedupe=False)
+    assert sorted(df["outlet"]) == ["breitbart.com", *["huffingtonpost.com"] * 3]
+    assert set(df["outlet_source"]) == {"url"}
+    assert infer_outlet("LONDON (Reuters) - Talks stalled.",
+                        "https://www.reuters.com/article/x", None) == ("Reuters", "dateline")
+    assert infer_outlet("NEW YORK (AP) — Talks stalled.",
+                        "https://apnews.com/article/x", None) == ("AP", "dateline")
+    assert infer_outlet("МОСКВА, 5 мая. /РИАМО/. Переговоры.", "https://riamo.ru/article/1",
+                        None)[0] == "RIAMO"

@@ -44,8 +44,9 @@ TABLES: dict[str, tuple[Column, ...]] = {
                "`file.csv:ROW` for a dataset record."),
         Column("outlet", STR, "The outlet that published it, or missing."),
         Column("outlet_source", STR, "How `outlet` was found: sidecar | front-matter | html | "
-               "dataset | credit | dateline (a wire dateline or sign-off: see `dateline`) | url | "
-               "unknown."),
+               "dataset | url (the page's site, even for a wire story it ran) | dateline (a wire "
+               "dateline or sign-off, without a URL or on the agency's own site: see "
+               "`dateline`) | credit | unknown."),
         Column("title", STR, "Headline, or missing."),
         Column("title_source", STR, "sidecar | header | front-matter | dataset | html | "
                "first-line | first-sentence (no headline: the first sentence, cut) | unknown."),

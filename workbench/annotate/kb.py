@@ -11,16 +11,21 @@ This module must not import spaCy: notebook kernels import it, and spaCy takes s
 from __future__ import annotations
 
 import hashlib
-import itertools
 import os
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
+from workbench.annotate.kb_forms import (
+    DOTTED,
+    dotted_initialism,
+    normalise,
+    twins,
+    undotted,
+)
 from workbench.errors import KBError
 from workbench.read.yamlsafe import load_with_nodes
 
@@ -71,63 +76,10 @@ class Entity:
 
 # ── normalisation ────────────────────────────────────────────────────────────
 
-_PUNCT = str.maketrans({
-    **dict.fromkeys("\u2018\u2019\u201a\u201b\u02bc\u2032`\u00b4", "'"),
-    **dict.fromkeys("\u201c\u201d\u201e\u201f\u00ab\u00bb\u2033", '"'),
-    **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe63\uff0d", "-"),
-    "\u00ad": None,  # soft hyphens are invisible in print
-})
-
-
-def normalise(text: str) -> str:
-    """NFKC, typographic quotes/apostrophes/hyphens unified, diacritics folded, whitespace
-    collapsed. Case is kept (see :meth:`KnowledgeBase.lookup`)."""
-    text = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    text = "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
-    return unicodedata.normalize("NFC", " ".join(text.split()))
-
-
-# Three capitals or more: "R.T." or "A.P." in a text are more often a person's initials
-# ("R.T. Rybak") than the outlet, so two-letter ones are only looked up once the model has
-# tagged them alone as an entity.
-_INITIALISM = re.compile(r"[A-Z]{3,6}")
-_DOTTED = re.compile(r"(?:[A-Z]\.){2,6}")
-
-
-def dotted_initialism(text: str) -> str | None:
-    """"F.B.I." for the initialism "FBI" (3–6 capitals), else None."""
-    return "".join(f"{c}." for c in text) if _INITIALISM.fullmatch(text) else None
-
-
-def undotted(text: str) -> str:
-    """"FBI" for "F.B.I."."""
-    return text.replace(".", "")
-
-
 def _key(text: str) -> tuple[str, str]:
     """Index for the normalised match: short aliases keep their case."""
     norm = normalise(text)
     return ("cs", norm) if len(text) < _MIN_FOLD_LEN else ("ci", norm.casefold())
-
-
-# Typographic forms news sites print for the ASCII characters an editor types.
-_TYPOGRAPHIC = {"'": ("'", "\u2019"), "-": ("-", "\u2010", "\u2011", "\u2013")}
-
-
-def _twins(text: str) -> list[str]:
-    """The alias and its typographic-apostrophe/hyphen spellings (each character class
-    replaced uniformly), so the exact-match ruler sees "Prosecutor’s" as well."""
-    base = text.translate(_PUNCT)
-    present = [c for c in _TYPOGRAPHIC if c in base]
-    forms = []
-    for choice in itertools.product(*(_TYPOGRAPHIC[c] for c in present)):
-        form = base
-        for ascii_char, typographic in zip(present, choice, strict=True):
-            form = form.replace(ascii_char, typographic)
-        forms.append(form)
-    if text not in forms:
-        forms.insert(0, text)
-    return forms
 
 
 # ── the knowledge base ───────────────────────────────────────────────────────
@@ -207,7 +159,7 @@ class KnowledgeBase:
             return self._exact[text]
         norm = normalise(text)
         hit = self._normalised.get(("ci", norm.casefold())) or self._normalised.get(("cs", norm))
-        if hit is None and _DOTTED.fullmatch(norm):  # "F.B.I." is the KB's "FBI"
+        if hit is None and DOTTED.fullmatch(norm):  # "F.B.I." is the KB's "FBI"
             return self.lookup(undotted(norm))
         return (hit[0], hit[1].variant) if hit else None
 
@@ -243,7 +195,7 @@ class KnowledgeBase:
         patterns, seen = [], set()
         for entity in self.entities.values():
             for alias in entity.aliases:
-                for form in _twins(alias.text):
+                for form in twins(alias.text):
                     if form not in seen:
                         seen.add(form)
                         patterns.append({"label": entity.type, "pattern": form, "id": entity.id})
@@ -261,7 +213,7 @@ class KnowledgeBase:
             for alias in entity.aliases:
                 upper = alias.text.upper()
                 if len(alias.text) >= 4 and upper not in seen and upper != alias.text:
-                    for form in _twins(upper):
+                    for form in twins(upper):
                         if form not in seen:
                             seen.add(form)
                             patterns.append({"label": entity.type, "pattern": form,

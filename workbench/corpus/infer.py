@@ -41,8 +41,13 @@ _PHOTO_CREDIT = re.compile(r"^\(?(?:Photo|Image)\s*:\s*(?P<name>[A-Za-z][\w .-]+
 def infer_outlet(text: str, url: str | None, copyright_owner: str | None,
                  known: dict[str, str] | None = None, *, raw: str | None = None,
                  dateline: Dateline | None = None) -> tuple[str | None, str]:
-    """(outlet, source): from a dateline or sign-off of a known agency or outlet, then the
-    outlet's own credits, a copyright line, the URL.
+    """(outlet, source): the site of the URL; without one, a dateline or sign-off of a known
+    agency or outlet, then the outlet's own credits, a copyright line.
+
+    The site that published a page is its outlet even when the story came from a wire
+    agency: HuffPost running a Reuters story ("WASHINGTON (Reuters) -") is HuffPost's
+    coverage. The text's credit is kept when it names the URL's own site ("(Reuters)" on
+    reuters.com gives "Reuters", not "reuters.com").
 
     ``text`` is the clean body (sign-offs); ``dateline`` the one cleaning took out of it (when
     None, the lead of ``text`` is searched for one); ``raw`` the text before cleaning, which
@@ -50,6 +55,20 @@ def infer_outlet(text: str, url: str | None, copyright_owner: str | None,
     outlet names of sources.csv, so a credit or URL resolves to the researcher's spelling.
     """
     known = known or {}
+    claimed = _credited(text, copyright_owner, known, raw, dateline)
+    host = _host(url)
+    if not host:
+        return claimed
+    if host in known:
+        return known[host], "url"
+    if claimed[0] is not None and _names_site(claimed[0], host):
+        return claimed
+    return host, "url"
+
+
+def _credited(text: str, copyright_owner: str | None, known: dict[str, str], raw: str | None,
+              dateline: Dateline | None) -> tuple[str | None, str]:
+    """(outlet, source) from the text alone: dateline, sign-off, credits, copyright."""
     dateline = dateline or find_dateline(text[:2000], known)
     if dateline is not None and dateline.agency:
         return dateline.agency, "dateline"
@@ -69,12 +88,23 @@ def infer_outlet(text: str, url: str | None, copyright_owner: str | None,
             return known.get(name, _display_name(raw, name)), "credit"
     if copyright_owner:
         return known.get(copyright_owner.casefold(), copyright_owner), "credit"
-    if url:
-        host = urlparse(url if "//" in url else f"//{url}").hostname or ""
-        host = host.removeprefix("www.").removeprefix("en.")
-        if host:
-            return known.get(host, host), "url"
     return None, "unknown"
+
+
+def _host(url: str | None) -> str:
+    if not url:
+        return ""
+    host = urlparse(url if "//" in url else f"//{url}").hostname or ""
+    return host.removeprefix("www.").removeprefix("en.")
+
+
+def _names_site(outlet: str, host: str) -> bool:
+    """Whether ``outlet`` (a credit's name) is the site ``host``: "Reuters" and reuters.com,
+    "RIA Novosti" and ria.ru, "AP" and apnews.com — not "RIA Novosti" and riamo.ru."""
+    label = host.split(".")[-2] if host.count(".") else host
+    spellings = {k.replace(" ", "") for k, v in WIRE_AGENCIES.items() if v == outlet}
+    spellings.add(re.sub(r"\W+", "", outlet.casefold()))
+    return label in spellings or label.removesuffix("news") in spellings
 
 
 def infer_date(text: str, today: date | None = None, frame: tuple[int, int] | None = None,
