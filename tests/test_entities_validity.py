@@ -357,3 +357,35 @@ def test_the_surname_said_first_is_the_knowledge_base_person(nlp, line):
     assert len(alone) >= 10
     assert {r["entity"] for r in alone} == {"Donald Trump"}
     assert {r["entity"] for r in rows if r["text"] == "Melania Trump"} == {"Melania Trump"}
+
+
+@pytest.mark.model
+def test_names_written_family_name_first(nlp):
+    """NewsWCL50 line 10 (New York Times, the inter-Korean summit; real text): "Kim Jong-un"
+    and "Moon Jae-in" stay whole (the lower-case syllable after the hyphen had been cut off:
+    "Kim Jong" and "Moon Jae"), and "Mr. Kim", "Mr. Moon" — the family name alone — are them
+    (they had been "Kim" the place and "Moon" a person of its own)."""
+    import gzip
+    import json
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        text = [json.loads(x)["text"] for x in fh][10]
+    rows = mentions_of(nlp, text)
+    kim = [r for r in rows if r["text"].startswith("Kim")]
+    moon = [r for r in rows if r["text"].startswith("Moon")]
+    assert len(kim) >= 20 and len(moon) >= 10
+    assert {r["entity_id"] for r in kim} == {"local:kim-jong-un"}
+    assert {r["entity_id"] for r in moon} == {"local:moon-jae-in"}
+    assert {r["type"] for r in kim + moon} == {"PERSON"}
+    assert not {r["text"] for r in rows} & {"Kim Jong", "Moon Jae", "un", "in"}
+
+
+def test_a_family_name_alone_links_across_the_corpus():
+    """An article saying only "Kim" takes the Kim the corpus names in full with it."""
+    rows = [row(f"a{i}", "Kim Jong-un", "PERSON") for i in range(6)]
+    rows += [row(f"a{i}", "Kim", "PERSON", "Kim Jong-un") for i in range(6)]
+    rows += [row("b", "Kim", "PLACE")]
+    mentions, _ = link_surnames(table(rows), contract.empty("quotes"))
+    assert mentions.loc[mentions["article_id"] == "b", "entity"].tolist() == ["Kim Jong-un"]

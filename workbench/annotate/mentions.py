@@ -30,6 +30,7 @@ from bisect import bisect_right
 from typing import Any
 
 from workbench.annotate.kb import KnowledgeBase
+from workbench.annotate.name_order import family_name
 from workbench.annotate.spans import (
     PERSON_LABELS,
     context_entity,
@@ -183,8 +184,44 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
             continue
         row["sent_index"] = bisect_right(starts, ent.start_char) - 1
         rows.append(row)
+    added = _honorific_rows(doc, rows)
+    if added:
+        for r in added:
+            r["sent_index"] = bisect_right(starts, r["start"]) - 1
+        rows = sorted(rows + added, key=lambda r: r["start"])
     _link_surnames(rows)
     return rows
+
+
+_HONORIFICS = frozenset({"Mr.", "Mrs.", "Ms.", "Mr", "Mrs", "Ms", "Dr.", "Dr"})
+
+
+def _honorific_rows(doc: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """"Mr. Kim", "Ms. Ardern" the model left untagged, as mentions of the one person the
+    article names in full with that surname (or family name written first). House styles
+    that write "Mr." at every later reference (the New York Times) would otherwise count that
+    person far less than outlets writing the surname alone, which the model tags better."""
+    people: dict[str, dict[str, Any] | None] = {}
+    for r in rows:
+        if r["type"] == "PERSON" and " " in r["entity"]:
+            for key in {r["entity"].split()[-1], family_name(r["entity"])} - {None}:
+                seen = people.setdefault(key, r)
+                if seen is not None and seen["entity_id"] != r["entity_id"]:
+                    people[key] = None  # two people of that name: neither
+    if not people:
+        return []
+    covered = {i for e in doc.ents for i in range(e.start, e.end)}
+    out = []
+    for tok in doc[:-1]:
+        nxt = doc[tok.i + 1]
+        if (tok.text not in _HONORIFICS or nxt.i in covered
+                or (person := people.get(nxt.text)) is None):
+            continue
+        out.append({"start": nxt.idx, "end": nxt.idx + len(nxt.text), "text": nxt.text,
+                    "label": person["label"], "variant": None, "type": "PERSON",
+                    "entity_id": person["entity_id"], "entity": person["entity"],
+                    "affiliation": person["affiliation"], "source": "rule"})
+    return out
 
 
 def _mention(ent: Any, kb: KnowledgeBase, linked: dict[tuple[int, int], str | None],
@@ -259,9 +296,15 @@ def local_id(name: str) -> str:
 
 def _link_surnames(rows: list[dict[str, Any]]) -> None:
     full: dict[str, tuple[str, str]] = {}
+    family: dict[str, tuple[str, str] | None] = {}  # "Kim" → "Kim Jong-un" (name_order.py)
     for r in rows:
         if r["type"] == "PERSON" and r["source"] == "model" and " " in r["entity"]:
             full.setdefault(r["entity"].split()[-1], (r["entity_id"], r["entity"]))
+            if first := family_name(r["entity"]):
+                hit = (r["entity_id"], r["entity"])
+                seen = family.setdefault(first, hit)
+                if seen is not None and seen[0] != hit[0]:
+                    family[first] = None  # two Kims: "Kim" alone is neither
     # Knowledge-base people the article names in full ("Brittney Griner"): their surname
     # alone is theirs even when another person with that surname is named too.
     named = {r["entity_id"] for r in rows
@@ -279,7 +322,8 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
     for r in rows:
         if r["type"] not in _SURNAME_TYPES or " " in r["text"]:
             continue
-        hit = full.get(r["entity"]) if " " not in r["entity"] else None
+        hit = (full.get(r["entity"]) or family.get(r["entity"])) if " " not in r["entity"] \
+            else None
         if r["entity_id"].startswith("local:") and hit:
             r["entity_id"], r["entity"], r["type"] = (*hit, "PERSON")
         elif (r["source"] == "kb" and r["type"] == "PERSON" and r["entity_id"] not in named

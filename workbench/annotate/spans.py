@@ -26,6 +26,7 @@ import re
 from typing import Any
 
 from workbench.annotate.kb import Entity, KnowledgeBase
+from workbench.annotate.name_order import family_first, given_syllable
 
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
@@ -96,7 +97,9 @@ def merge_hyphenated(doc: Any, ents: list[Any]) -> list[Any]:
             out.append(ent)
             continue
         start, end = ent.start, ent.end
-        while end + 1 < len(doc) and _glued_hyphen(doc, end) and _name_word(doc[end + 1]):
+        korean = family_first(doc[start].text)  # "Kim Jong" + "-un": one name
+        while end + 1 < len(doc) and _glued_hyphen(doc, end) and (
+                _name_word(doc[end + 1]) or (korean and given_syllable(doc[end + 1].text))):
             nxt = covered.get(end + 1)
             if end in covered or (nxt is not None and (nxt.id_ or nxt.start != end + 1)):
                 break  # the hyphen is another entity's, or a known entity follows it

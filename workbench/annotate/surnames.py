@@ -1,4 +1,5 @@
-"""Across the corpus: a surname alone ("Obama") is the person the corpus names in full with it.
+"""Across the corpus: a surname alone ("Obama") is the person the corpus names in full with it
+(a family name written first, "Kim" for "Kim Jong-un", likewise: ``name_order.py``).
 
 Inside one article, ``mentions.py`` links a one-word person name to the longer name it ends
 ("Posacki" after "Marcin Posacki").  Many articles never give the full name ("Obama said…"), so
@@ -29,6 +30,8 @@ import re
 
 import pandas as pd
 
+from workbench.annotate.name_order import family_name
+
 _POSSESSIVE = re.compile(r"['’]s?$")
 _INITIAL = re.compile(r"[A-Z]\.?")
 MAJORITY = 0.5
@@ -55,6 +58,9 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
         if text.endswith(surname) and entity not in text:
             rows.append(i)
             last.append(surname)
+        elif (family := family_name(entity)) and text == family:  # "Kim" for "Kim Jong-un"
+            rows.append(i)
+            last.append(family)
     if not rows:
         return pd.DataFrame(columns=["from_id", "entity_id", "entity", "affiliation"])
     linked = person.iloc[rows].assign(last=pd.array(last, dtype="string"))
