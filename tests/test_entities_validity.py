@@ -389,3 +389,22 @@ def test_a_family_name_alone_links_across_the_corpus():
     rows += [row("b", "Kim", "PLACE")]
     mentions, _ = link_surnames(table(rows), contract.empty("quotes"))
     assert mentions.loc[mentions["article_id"] == "b", "entity"].tolist() == ["Kim Jong-un"]
+
+
+@pytest.mark.model
+def test_a_surname_alone_is_the_knowledge_base_person_named_in_full(nlp):
+    """tgcontest 03cc8eff64c4 (the Guardian, real text): "Johnson" after "Boris Johnson",
+    whom the knowledge base lists without the surname alone, had counted as a person of its
+    own, "Johnson"."""
+    import gzip
+    import json
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "tgcontest-articles.jsonl.gz", "rt",
+                   encoding="utf-8") as fh:
+        text = next(r["text"] for r in map(json.loads, fh) if r["id"] == "03cc8eff64c4")
+    rows = mentions_of(nlp, text)
+    alone = [r for r in rows if r["text"] == "Johnson"]
+    assert len(alone) >= 3 and {r["entity"] for r in alone} == {"Boris Johnson"}
+    assert {r["affiliation"] for r in alone} == {load_kb().get(alone[0]["entity_id"]).affiliation}

@@ -154,7 +154,7 @@ def _annotate(kb: KnowledgeBase, jobs: Iterable[Job]) -> Iterator[Result]:
                     result.rows[name] += _shift(rows, offset, sent_offset)
                 sent_offset += len(starts)
             unify_local_names(result.rows["mentions"], language)
-            _link_surnames(result.rows["mentions"])
+            _link_surnames(result.rows["mentions"], kb)
             for quote in result.rows["quotes"]:  # the speaker as finally linked
                 speaker = quote.pop("_mention")
                 quote["speaker_id"] = speaker["entity_id"]

@@ -189,7 +189,7 @@ def doc_mentions(doc: Any, kb: KnowledgeBase, starts: list[int] | None = None
         for r in added:
             r["sent_index"] = bisect_right(starts, r["start"]) - 1
         rows = sorted(rows + added, key=lambda r: r["start"])
-    _link_surnames(rows)
+    _link_surnames(rows, kb)
     return rows
 
 
@@ -294,7 +294,7 @@ def local_id(name: str) -> str:
     return "local:" + (re.sub(r"[\W_]+", "-", folded).strip("-") or "unnamed")
 
 
-def _link_surnames(rows: list[dict[str, Any]]) -> None:
+def _link_surnames(rows: list[dict[str, Any]], kb: KnowledgeBase) -> None:
     full: dict[str, tuple[str, str]] = {}
     family: dict[str, tuple[str, str] | None] = {}  # "Kim" → "Kim Jong-un" (name_order.py)
     for r in rows:
@@ -309,6 +309,14 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
     # alone is theirs even when another person with that surname is named too.
     named = {r["entity_id"] for r in rows
              if not r["entity_id"].startswith("local:") and " " in r["text"]}
+    # …and a surname the knowledge base does not list alone ("Boris Johnson … Johnson said")
+    # is the one KB person of that surname the article names in full.
+    kb_full: dict[str, dict[str, Any] | None] = {}
+    for r in rows:
+        if r["type"] == "PERSON" and r["source"] == "kb" and " " in r["entity"]:
+            seen = kb_full.setdefault(r["entity"].split()[-1], r)
+            if seen is not None and seen["entity_id"] != r["entity_id"]:
+                kb_full[r["entity"].split()[-1]] = None
     # Where a knowledge-base person's surname alone comes before the article's own person of
     # that surname is introduced ("President Trump and Melania Trump … Mr. Trump"), the
     # surname is the knowledge base's person all through: news names a new person in full
@@ -326,6 +334,10 @@ def _link_surnames(rows: list[dict[str, Any]]) -> None:
             else None
         if r["entity_id"].startswith("local:") and hit:
             r["entity_id"], r["entity"], r["type"] = (*hit, "PERSON")
+        elif (r["source"] == "model" and kb.get(r["entity_id"]) is None
+              and (person := kb_full.get(r["entity"])) is not None):
+            r.update(entity_id=person["entity_id"], entity=person["entity"], type="PERSON",
+                     affiliation=person["affiliation"])
         elif (r["source"] == "kb" and r["type"] == "PERSON" and r["entity_id"] not in named
               and (hit := full.get(r["text"])) and hit[0].startswith("local:")
               and full_at[r["text"]] < kb_first[r["text"]]):
