@@ -148,6 +148,14 @@ CASES = [
      "before Christmas", date(2017, 12, 18), "Christmas", date(2017, 12, 25), "day"),
     ("Taken in total, the evidence suggests the Labor Day holiday may have been the point where "
      "the blue wave crested", date(2018, 9, 5), "Labor Day", date(2018, 9, 3), "day"),
+    # A deadline after a present perfect lies ahead (NewsWCL50 line 36, Reuters via HuffPost;
+    # had resolved to the June 1 of the year before); one after a simple past is over.
+    ("President Donald Trump has postponed the imposition of steel and aluminum tariffs on "
+     "Canada, the European Union and Mexico until June 1, and has reached agreements for "
+     "permanent exemptions for Argentina, Australia and Brazil, the White House said on Monday.",
+     date(2018, 4, 30), "June 1", date(2018, 6, 1), "day"),
+    ("The strike lasted until June 1, when the union accepted the offer.", date(2018, 4, 30),
+     "June 1", date(2017, 6, 1), "day"),
     # "September 11" alone in later news is the attacks.
     ("the Authorization for Use of Military Force passed by Congress after the September 11 "
      "attacks", date(2013, 1, 7), "September 11", date(2001, 9, 11), "day"),

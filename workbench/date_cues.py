@@ -39,6 +39,10 @@ _TAIL_BEFORE = tuple(f" {w} " for w in ("since", "ago", "earlier", "previous", "
 _TAIL_DEADLINE = tuple(f" {w} " for w in (
     "until", "till", "through", "by", "before", "until at least", "until at the earliest",
     "by at least", "by the latest", "through at least", "before at least"))
+# A present perfect in the clause before a deadline ("has postponed … until", "have been
+# extended through"): no sentence end between it and the expression.
+_PERFECT = re.compile(r"\b(?:has|have|has been|have been)\s+(?:\w+\s+){0,2}?\w+(?:ed|en)\b"
+                      r"[^.!?;\n]*$", re.I)
 # "in the run-up to the March for Life rally Friday": up to five words may come in between.
 _LEAD_UP = tuple(f" {w} " for w in ("ahead of", "run-up to", "run up to", "heading into",
                                     "leading up to", "in advance of", "in time for",
@@ -80,7 +84,10 @@ def direction(text: str, start: int, end: int, doc: Any = None, reach: int = 1,
         found = _text_direction(text, start, end, breaks)
     tense, own = found
     if before.endswith(_TAIL_DEADLINE):  # "now delayed until at least Oct. 31"
-        return PAST if tense == PAST and own else FUTURE
+        # "has postponed the tariffs until June 1": the perfect says what stands now, so the
+        # deadline lies ahead; "the talks lasted until June 1" is over.
+        perfect = _PERFECT.search(text, max(0, start - 200), start) is not None
+        return PAST if tense == PAST and own and not perfect else FUTURE
     return tense
 
 
