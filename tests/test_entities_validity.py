@@ -408,3 +408,21 @@ def test_a_surname_alone_is_the_knowledge_base_person_named_in_full(nlp):
     alone = [r for r in rows if r["text"] == "Johnson"]
     assert len(alone) >= 3 and {r["entity"] for r in alone} == {"Boris Johnson"}
     assert {r["affiliation"] for r in alone} == {load_kb().get(alone[0]["entity_id"]).affiliation}
+
+
+@pytest.mark.model
+def test_holidays_are_never_people(nlp):
+    """NewsWCL50 lines 0–4 (Pompeo's trip "over Easter", real text): the model's PERSON
+    "Easter" had been a top person of the story."""
+    import gzip
+    import json
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        texts = [json.loads(x)["text"] for x in fh][:5]
+    rows = [r for t in texts for r in mentions_of(nlp, t)]
+    feasts = [r for r in rows if r["text"].startswith(("Easter", "Christmas"))]
+    assert feasts and {r["type"] for r in feasts} <= {"OTHER", "EVENT"}, feasts
+    people = {r["entity"] for r in rows if r["type"] == "PERSON"}
+    assert {"Mike Pompeo", "Kim Jong Un"} & people

@@ -27,6 +27,7 @@ from typing import Any
 
 from workbench.annotate.kb import Entity, KnowledgeBase
 from workbench.annotate.name_order import family_first, given_syllable
+from workbench.date_holidays import HOLIDAY
 
 PERSON_LABELS = frozenset({"PER", "PERSON"})
 _HYPHENS = frozenset({"-", "\u2010", "\u2011"})
@@ -54,6 +55,23 @@ officer agent sgt sergeant captain capt lieutenant major private corporal admira
 coach father pope bishop patriarch prince princess lord lady professor prof reverend rev dame
 detective inspector trooper deputy speaker leader candidate nominee host anchor
 """.split())
+# Feasts the news calendar names that the date rules do not resolve (moving, or lunar).
+FEASTS = frozenset({"Easter", "Easter Sunday", "Good Friday", "Passover", "Ramadan", "Eid",
+                    "Hanukkah", "Diwali", "Lent", "Yom Kippur", "Rosh Hashanah"})
+_FEAST_TAIL = frozenset({"weekend", "sunday", "monday", "season", "holiday", "holidays",
+                         "break", "eve", "day", "week", "vacation", "recess", "services"})
+
+
+def is_feast(name: str) -> bool:
+    """"Easter", "Christmas", "Easter Weekend", "Thanksgiving Day": a feast or holiday, with
+    the words for its days after it."""
+    words = name.split()
+    while len(words) > 1 and words[-1].casefold() in _FEAST_TAIL:
+        words.pop()
+    bare = " ".join(words)
+    return bool(HOLIDAY.fullmatch(name) or HOLIDAY.fullmatch(bare) or bare in FEASTS)
+
+
 REGION_WORDS = frozenset({"region", "regions", "oblast", "oblasts", "province", "provinces"})
 _PLURAL_REGION_WORDS = frozenset({"regions", "oblasts", "provinces"})
 
@@ -139,6 +157,8 @@ def type_evidence(ent: Any, name: str, doc: Any) -> str | None:
     """The type a statistical PERSON span really has when its own words say so, else None."""
     if ent.label_ not in PERSON_LABELS or not name:
         return None
+    if is_feast(name):
+        return "OTHER"  # "Easter", "Christmas weekend": a day of the calendar, not a person
     words = name.split()
     last = words[-1].casefold()
     if len(words) > 1 and last in ORG_HEADS:
