@@ -32,6 +32,17 @@ def test_undated_kept_and_noted(c):
     assert any("1 undated article kept" in n for n in A.notes(arts))
 
 
+def test_undated_count_is_the_selections_own(c):
+    """An undated copy of a selected article is dropped with the copies, and the note counts
+    the undated articles left (tgcontest had read "47 undated kept" under "42 undated")."""
+    arts = c["articles"].copy()
+    arts.loc[arts.article_id == "nov2", "published"] = pd.NaT  # an undated copy of nov1
+    sel = A.select_articles(arts)
+    assert "nov2" not in set(sel["article_id"])
+    assert sel["published"].isna().sum() == 1
+    assert any(n.startswith("1 undated article kept") for n in A.notes(sel)), A.notes(sel)
+
+
 def test_date_range_excludes_undated_and_says_so(c):
     arts = A.select_articles(c["articles"], date_from="2025-11-01", date_to="2025-11-13")
     assert set(arts["article_id"]) == {"nov1", "md1"}

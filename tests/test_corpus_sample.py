@@ -102,3 +102,24 @@ def test_without_sidecar_outlet_is_inferred_or_unknown(sample_copy):
     # "…, told Izvestia." again and again: the outlet credits itself.
     assert (izvestia["outlet"], izvestia["outlet_source"]) == ("Izvestia", "credit")
     assert by_file(df, "004")["outlet_source"] == "unknown"
+
+
+def test_outlets_missing_from_sources_csv_are_one_problem_line(tmp_path):
+    """Articles whose outlet has no sources.csv row are in no group: the load says so, once,
+    naming the file and the outlets (a comparison of groups would otherwise lose them
+    silently)."""
+    import shutil
+    from pathlib import Path
+
+    from workbench.corpus.load import load_corpus, problems
+
+    sample = Path(__file__).resolve().parents[1] / "data" / "sample"
+    for src in sample.glob("*.txt"):
+        shutil.copy(src, tmp_path / src.name)
+    shutil.copy(sample / "metadata.csv", tmp_path / "metadata.csv")
+    sources = tmp_path / "my-sources.csv"
+    sources.write_text("outlet,bloc\nNovinite,EU\nIzvestia,Russia\nMoldova 1,EU\n", "utf-8")
+    lines = [p for p in problems(load_corpus(tmp_path, sources=sources)) if "no row" in p]
+    assert len(lines) == 1 and lines[0].startswith(str(sources))
+    assert "syrializm" in lines[0].casefold()
+    assert not [p for p in problems(load_corpus(sample)) if "no row" in p]  # all listed

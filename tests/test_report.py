@@ -385,4 +385,5 @@ def test_sources_given_apart_from_the_corpus(tmp_path, cache_root, trained_model
                             sources=sources)
     assert not result.failed, [(r.name, r.error) for r in result.failed]
     page = (tmp_path / "out" / "timeline.html").read_text(encoding="utf-8")
-    assert "in 2 bloc groups" in page  # EU and Russia (syrializm.net is not listed)
+    # EU and Russia; syrializm.net is not listed, and the header says so.
+    assert "in 2 bloc groups (1 with no bloc: the group \"(unknown)\")" in page

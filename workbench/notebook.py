@@ -54,12 +54,17 @@ def context(ann: Any, articles: pd.DataFrame, *, group_by: str = "outlet",
     """What this notebook is looking at: articles, groups, dates, pipeline, and every note
     about what was left out."""
     n = len(articles)
-    groups = articles[group_by].nunique() if group_by in articles.columns else 0
+    groups, unknown = 0, 0
+    if group_by in articles.columns:
+        # As the tables count them: articles without a value are the group "(unknown)".
+        col = articles[group_by]
+        groups, unknown = col.nunique(), int(col.isna().sum())
     dated = articles["published"].dropna()
     span = (f"{dated.min():%Y-%m-%d} to {dated.max():%Y-%m-%d}" if len(dated) else "no dates")
     undated = n - len(dated)
     estimated = int((articles["published_source"] == "text").sum())
-    lines = [f"{n:,} article{'s' if n != 1 else ''} {_groups_phrase(groups, group_by)}; "
+    lost = f" ({unknown:,} with no {group_by}: the group \"(unknown)\")" if unknown else ""
+    lines = [f"{n:,} article{'s' if n != 1 else ''} {_groups_phrase(groups, group_by)}{lost}; "
              f"published {span}"
              + (f"; {undated:,} undated" if undated else "")
              + (f"; {estimated:,} dated from their text (estimates)" if estimated else "") + "."]

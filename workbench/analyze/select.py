@@ -114,9 +114,6 @@ def select_articles(
         out = out[dated]
         add_note(out, f"{n_undated:,} undated article{_s(n_undated)} excluded "
                       f"(keep_undated=False).")
-    elif n_undated:
-        add_note(out, f"{n_undated:,} undated article{_s(n_undated)} kept: they count in every "
-                      f"total but cannot appear on a time axis.")
 
     if count_duplicates_once and "duplicate_of" in out.columns:
         present = set(out["article_id"].dropna())
@@ -127,6 +124,11 @@ def select_articles(
             out = out[~dup]
             add_note(out, f"{n_dup:,} near-duplicate article{_s(n_dup)} counted once "
                           f"(copies of selected articles dropped).")
+    if keep_undated and date_from is None and date_to is None:
+        # Counted on the selection as it ends up (after the copies go), as its context says.
+        if n_kept := int(out["published"].isna().sum()):
+            add_note(out, f"{n_kept:,} undated article{_s(n_kept)} kept: they count in every "
+                          f"total but cannot appear on a time axis.")
     return _boilerplate(out, include_boilerplate)
 
 

@@ -108,6 +108,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     if boilerplate:  # after the duplicate links: copies of one story count once
         mark_boilerplate(df, jobs=jobs, scheduler=scheduler)
     if src is not None:
+        issues += _unlisted_outlets(df, src, src_path)
         df = _join_sources(df, src)
     df = tables.conform(df, "articles")
     for col in df.columns[len(_CONTRACT):]:
@@ -285,6 +286,22 @@ def _known_outlets(src: pd.DataFrame | None) -> dict[str, str]:
             if key:
                 known.setdefault(key, name)
     return known
+
+
+def _unlisted_outlets(df: pd.DataFrame, src: pd.DataFrame, path: Path | None) -> list[str]:
+    """One problem line when articles' outlets have no row in sources.csv: their group (and
+    every other sources column) is unknown, which a comparison of groups should not hide."""
+    listed = set(src["outlet"].astype(str).str.casefold())
+    outlets = df["outlet"].astype("string")
+    missing = outlets.isna() | ~outlets.str.casefold().isin(listed)
+    if not missing.any():
+        return []
+    names = outlets[missing].fillna("(no outlet)").value_counts()
+    shown = ", ".join(f"{name} ({n})" for name, n in names.head(5).items())
+    more = f" and {len(names) - 5} more" if len(names) > 5 else ""
+    return [problem(path or Path("sources.csv"),
+                    f"{int(missing.sum())} article(s) from {len(names)} outlet(s) have no row, "
+                    f"so their sources columns (group…) are unknown: {shown}{more}")]
 
 
 def _join_sources(df: pd.DataFrame, src: pd.DataFrame) -> pd.DataFrame:

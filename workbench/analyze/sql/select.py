@@ -80,9 +80,6 @@ def select_articles(
         drop("published IS NULL")
         notes.append(f"{n_undated:,} undated article{_s(n_undated)} excluded "
                      f"(keep_undated=False).")
-    elif n_undated:
-        notes.append(f"{n_undated:,} undated article{_s(n_undated)} kept: they count in every "
-                     f"total but cannot appear on a time axis.")
 
     if count_duplicates_once and "duplicate_of" in cols:
         dups = db.temp("dups")
@@ -94,6 +91,11 @@ def select_articles(
         if n_dup:
             notes.append(f"{n_dup:,} near-duplicate article{_s(n_dup)} counted once "
                          f"(copies of selected articles dropped).")
+    if keep_undated and date_from is None and date_to is None:  # as the pandas path
+        n_kept = int(db.scalar(f"SELECT count(*) FROM {name} WHERE published IS NULL"))
+        if n_kept:
+            notes.append(f"{n_kept:,} undated article{_s(n_kept)} kept: they count in every "
+                         f"total but cannot appear on a time axis.")
     _fill_words(db, name)
     spans = _boilerplate(db, name, notes, include_boilerplate) if "boilerplate" in cols \
         else None
