@@ -74,3 +74,18 @@ def test_entity_ids_resolves_names_and_spellings(c):
     assert A.entity_ids(m, "kyiv") == ["Q1899"]
     assert A.entity_ids(m, ["Q4173079", "Peskov"]) == ["Q4173079"]
     assert A.entity_ids(m, "nobody") == []
+
+
+def test_most_mentioned_is_the_keyword_in_context_default(sample_annotations):
+    """The entity-frequency notebook's KWIC shows the selection's most mentioned person when
+    no entity is given (a sample-corpus default shown on every corpus had read "No mentions
+    of 'Volodymyr Zelensky'")."""
+    import workbench.analyze as an
+
+    arts = an.select_articles(sample_annotations.articles)
+    freq = an.entity_frequency(sample_annotations.mentions, arts)
+    people = freq[freq["type"] == "PERSON"].groupby("entity")["mentions"].sum()
+    assert an.most_mentioned(freq) == people.idxmax()
+    places = an.entity_frequency(sample_annotations.mentions, arts, types=["PLACE"])
+    assert an.most_mentioned(places) in set(places["entity"])  # no person: any type
+    assert an.most_mentioned(freq.iloc[0:0]) == ""

@@ -45,11 +45,13 @@ HOSTILE_OUTLET = "Evil <script>alert(3)</script> Times"
 # key → (notebook, parameters beyond corpus/model/cache_dir); "corpus": "hostile" swaps corpora.
 RUNS: dict[str, tuple[str, dict[str, Any]]] = {
     "ef_default": ("entity_frequency", {}),
-    "ef_person": ("entity_frequency", {"entity_types": ["PERSON"]}),
+    "ef_person": ("entity_frequency", {"entity_types": ["PERSON"],
+                                       "kwic_entity": "Volodymyr Zelensky"}),
     "ef_outlets": ("entity_frequency", {"outlets": ["Izvestia", "Moldova 1"],
                                         "kwic_entity": "Kyiv"}),
     "ef_range": ("entity_frequency", dict(ONE_DAY)),
-    "ef_hostile": ("entity_frequency", {"corpus": "hostile"}),
+    "ef_hostile": ("entity_frequency", {"corpus": "hostile",
+                                        "kwic_entity": "Volodymyr Zelensky"}),
     "sb_default": ("source_bias", {}),
     "sb_country": ("source_bias", {"group_by": "country"}),
     "sb_one_outlet": ("source_bias", {"outlets": ["syrializm.net"]}),
@@ -332,13 +334,24 @@ def test_entity_frequency_default_context_and_kwic(ef_default):
     assert "1 undated article kept: they count in every total but cannot appear on a time " \
            "axis." in notes
     assert "1 near-duplicate article counted once (copies of selected articles dropped)." in notes
+    # No kwic_entity: the selection's most mentioned person, said so.
+    top = sample_top_person(ef_default)
+    assert f"{top}: the most mentioned person of the selection (set kwic_entity for another)." \
+        in ef_default.note_texts(KWIC)
     table, *folded = [h for h in ef_default.html(KWIC) if "nb-note" not in h]
     assert len(folded) == 2 and all(f.startswith("<details>") for f in folded)
     tags = {t for t, _ in Tags(table).tags}
     assert tags <= {"table", "thead", "tbody", "tr", "th", "td", "p"}
-    assert "<td>Izvestia</td>" in table
-    assert "Vladimir Zelensky</td>" in table  # the spelling kept, and its variant tag
-    assert re.search(r"<td>vladimir[-a-z]*</td>", table)
+    assert top.split()[-1] in table
+
+
+def sample_top_person(run) -> str:
+    """The most mentioned person in the run's top-entities bar chart."""
+    totals: dict[str, int] = {}
+    for r in rows(run.chart(BAR)):
+        if r["type"] == "PERSON":
+            totals[r["entity"]] = totals.get(r["entity"], 0) + r["mentions"]
+    return max(totals, key=lambda e: (totals[e], e))
 
 
 @executed
@@ -354,6 +367,10 @@ def test_entity_frequency_person_only(ef_person, ef_default):
     # Same selection, so the same words behind each rate: only the entities changed.
     words = {r["group"]: r["words"] for r in rows(ef_default.chart(HEATMAP))}
     assert {r["group"]: r["words"] for r in heat} == words
+    table = [h for h in ef_person.html(KWIC) if "nb-note" not in h][0]
+    assert "<td>Izvestia</td>" in table
+    assert "Vladimir Zelensky</td>" in table  # the spelling kept, and its variant tag
+    assert re.search(r"<td>vladimir[-a-z]*</td>", table)
 
 
 @executed

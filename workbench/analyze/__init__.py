@@ -22,7 +22,7 @@ from .adequacy import (
 )
 from .cooccurrence import cooccurrence
 from .dispatch import lexicon_counts, lexicon_matches, of_types, story_articles, wrapped
-from .frequency import OTHER, entity_frequency, entity_ids, top_entities
+from .frequency import OTHER, entity_frequency, entity_ids, most_mentioned, top_entities
 from .keyness import (
                        by_language,
                        entity_counts,
@@ -66,7 +66,7 @@ __all__ = [
     "OTHER", "UNKNOWN",
     "select_articles", "restrict", "group_column", "notes",
     "group_ranges", "period_warning", "shared_range", "common_period",
-    "entity_frequency", "top_entities", "entity_ids",
+    "entity_frequency", "top_entities", "entity_ids", "most_mentioned",
     "cooccurrence",
     "word_counts", "entity_counts", "keyness", "top_keyness", "by_language", "language_name",
     "word_counts_by_period", "entity_counts_by_period", "keyness_by_period", "timing_terms",

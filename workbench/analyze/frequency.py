@@ -77,6 +77,16 @@ def top_entities(freq: pd.DataFrame, n: int, *, other: bool = True) -> pd.DataFr
     return out
 
 
+def most_mentioned(freq: pd.DataFrame, kind: str = "PERSON") -> str:
+    """The entity of type ``kind`` with most mentions over all groups of an
+    :func:`entity_frequency` table (of any type when it has none of ``kind``); "" when empty:
+    the keyword-in-context default for a corpus of any subject."""
+    real = freq[freq["entity_id"] != OTHER]
+    pick = real[real["type"] == kind]
+    top = top_entities(pick if len(pick) else real, 1, other=False)
+    return str(top["entity"].iloc[0]) if len(top) else ""
+
+
 def _key(m: pd.DataFrame) -> pd.Series:
     # Mentions the knowledge base could not link still count, keyed by their written form.
     fallback = "text:" + m["text"].astype("string").str.strip().str.lower()
