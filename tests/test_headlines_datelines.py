@@ -308,3 +308,26 @@ def test_datelines_become_no_mentions_or_dates(tmp_path, trained_model):
     assert "Kyiv" in mentioned or "Russia" in mentioned  # the text itself is annotated
     assert "December 26" not in set(ann.dates["text"])
     assert set(df["outlet"]) == {"AP", "TASS"}
+
+
+def test_a_first_sentence_title_is_not_cut_at_an_abbreviation(tmp_path):
+    """NewsWCL50 lines 0 and 15 (New York Times, real text, no headline line): the title taken
+    from the first sentence had stopped at "the C.I.A." and "the former F.B.I."."""
+    import gzip
+    import json
+
+    from workbench.corpus.load import load_corpus
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        lines = fh.readlines()
+    records = [json.loads(lines[i]) for i in (0, 15)]
+    for r in records:
+        r.pop("title", None)
+    (tmp_path / "d.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), "utf-8")
+    df = load_corpus(tmp_path, boilerplate=False, dedupe=False)
+    first = df[df["title_source"] == "first-sentence"]["title"].tolist()
+    assert first, df[["title", "title_source"]]
+    assert not [t for t in first if t.endswith(("C.I.A.", "F.B.I.", "Mr.", "Sen."))], first
+    assert any("C.I.A. director Mike Pompeo" in t for t in first), first

@@ -58,7 +58,7 @@ def infer_title(lines: list[str]) -> tuple[str | None, str, int | None]:
     if len(content) > 1 and is_headline(lines, first, content[1]):
         return lines[first].strip(), "first-line", first
     body = " ".join(lines[i].strip() for i in content)
-    sentence = re.split(r"(?<=[.!?。！？])\s+", body, maxsplit=1)[0]
+    sentence = first_sentence(body)
     if len(sentence) > 120:
         sentence = sentence[:119].rsplit(" ", 1)[0] + "…"
     return sentence, "first-sentence", None
@@ -108,6 +108,22 @@ def _title_case(line: str, share: float = 0.85) -> bool:
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
     return len(words) >= 3 and not line.isupper() \
         and sum(w[0].isupper() for w in words) >= share * len(words)
+
+
+_STOP = re.compile(r"(?<=[.!?。！？])\s+")
+_TITLE_ABBREVIATION = re.compile(r"\b(?:Mr|Mrs|Ms|Dr|Gov|Sen|Rep|Gen|Lt|Col|St|No)\.$")
+
+
+def first_sentence(text: str) -> str:
+    """The first sentence of ``text``: not cut after "Mr." or "Sen." (a name follows), nor
+    after an initialism a lower-case word continues ("the C.I.A. director Mike Pompeo")."""
+    for m in _STOP.finditer(text):
+        before, after = text[:m.start()], text[m.end():m.end() + 1]
+        if _TITLE_ABBREVIATION.search(before) or (
+                _ABBREVIATION.search(before) and after.islower()):
+            continue
+        return before
+    return text
 
 
 def ends_sentence(line: str) -> bool:
