@@ -426,3 +426,23 @@ def test_holidays_are_never_people(nlp):
     assert feasts and {r["type"] for r in feasts} <= {"OTHER", "EVENT"}, feasts
     people = {r["entity"] for r in rows if r["type"] == "PERSON"}
     assert {"Mike Pompeo", "Kim Jong Un"} & people
+
+
+@pytest.mark.model
+def test_brexit_and_wikileaks_are_what_they_are(nlp):
+    """tgcontest 03cc8eff64c4 (the Guardian) and NewsWCL50 line 15 (the DNC lawsuit, real
+    text): "Brexit" had been a PERSON and WikiLeaks, a party to the lawsuit, never found."""
+    import gzip
+    import json
+
+    from conftest import SHARED
+
+    with gzip.open(SHARED / "corpora" / "tgcontest-articles.jsonl.gz", "rt",
+                   encoding="utf-8") as fh:
+        guardian = next(r["text"] for r in map(json.loads, fh) if r["id"] == "03cc8eff64c4")
+    with gzip.open(SHARED / "corpora" / "newswcl50.jsonl.gz", "rt", encoding="utf-8") as fh:
+        lawsuit = [json.loads(x)["text"] for x in fh][15]
+    brexit = [r for r in mentions_of(nlp, guardian) if r["text"] == "Brexit"]
+    assert brexit and {r["type"] for r in brexit} == {"EVENT"}
+    leaks = [r for r in mentions_of(nlp, lawsuit) if r["text"] == "WikiLeaks"]
+    assert len(leaks) == lawsuit.count("WikiLeaks") and {r["type"] for r in leaks} == {"ORG"}
