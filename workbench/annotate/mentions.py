@@ -27,6 +27,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
+from collections.abc import Iterable
 from typing import Any
 
 from workbench.annotate.kb import KnowledgeBase
@@ -201,13 +202,10 @@ def _honorific_rows(doc: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]
     article names in full with that surname (or family name written first). House styles
     that write "Mr." at every later reference (the New York Times) would otherwise count that
     person far less than outlets writing the surname alone, which the model tags better."""
-    people: dict[str, dict[str, Any] | None] = {}
-    for r in rows:
-        if r["type"] == "PERSON" and " " in r["entity"]:
-            for key in {r["entity"].split()[-1], family_name(r["entity"])} - {None}:
-                seen = people.setdefault(key, r)
-                if seen is not None and seen["entity_id"] != r["entity_id"]:
-                    people[key] = None  # two people of that name: neither
+    people = _one_person_each((key, r) for r in rows
+                              if r["type"] == "PERSON" and " " in r["entity"]
+                              for key in {r["entity"].split()[-1], family_name(r["entity"])}
+                              if key)
     if not people:
         return []
     covered = {i for e in doc.ents for i in range(e.start, e.end)}
@@ -294,29 +292,37 @@ def local_id(name: str) -> str:
     return "local:" + (re.sub(r"[\W_]+", "-", folded).strip("-") or "unnamed")
 
 
+def _one_person_each(pairs: Iterable[tuple[str, dict[str, Any]]]
+                     ) -> dict[str, dict[str, Any] | None]:
+    """Name → the one person's mention row among ``(name, row)`` pairs; None where rows of two
+    different people share the name (two Kims: "Kim" alone is neither)."""
+    out: dict[str, dict[str, Any] | None] = {}
+    for key, r in pairs:
+        seen = out.setdefault(key, r)
+        if seen is not None and seen["entity_id"] != r["entity_id"]:
+            out[key] = None
+    return out
+
+
 def _link_surnames(rows: list[dict[str, Any]], kb: KnowledgeBase) -> None:
     full: dict[str, tuple[str, str]] = {}
-    family: dict[str, tuple[str, str] | None] = {}  # "Kim" → "Kim Jong-un" (name_order.py)
     for r in rows:
         if r["type"] == "PERSON" and r["source"] == "model" and " " in r["entity"]:
             full.setdefault(r["entity"].split()[-1], (r["entity_id"], r["entity"]))
-            if first := family_name(r["entity"]):
-                hit = (r["entity_id"], r["entity"])
-                seen = family.setdefault(first, hit)
-                if seen is not None and seen[0] != hit[0]:
-                    family[first] = None  # two Kims: "Kim" alone is neither
+    # "Kim" → "Kim Jong-un": a family name written first (name_order.py).
+    firsts = _one_person_each((family_name(r["entity"]), r) for r in rows
+                              if r["type"] == "PERSON" and r["source"] == "model"
+                              and family_name(r["entity"]))
+    family = {k: (r["entity_id"], r["entity"]) if r else None for k, r in firsts.items()}
     # Knowledge-base people the article names in full ("Brittney Griner"): their surname
     # alone is theirs even when another person with that surname is named too.
     named = {r["entity_id"] for r in rows
              if not r["entity_id"].startswith("local:") and " " in r["text"]}
     # …and a surname the knowledge base does not list alone ("Boris Johnson … Johnson said")
     # is the one KB person of that surname the article names in full.
-    kb_full: dict[str, dict[str, Any] | None] = {}
-    for r in rows:
-        if r["type"] == "PERSON" and r["source"] == "kb" and " " in r["entity"]:
-            seen = kb_full.setdefault(r["entity"].split()[-1], r)
-            if seen is not None and seen["entity_id"] != r["entity_id"]:
-                kb_full[r["entity"].split()[-1]] = None
+    kb_full = _one_person_each((r["entity"].split()[-1], r) for r in rows
+                               if r["type"] == "PERSON" and r["source"] == "kb"
+                               and " " in r["entity"])
     # Where a knowledge-base person's surname alone comes before the article's own person of
     # that surname is introduced ("President Trump and Melania Trump … Mr. Trump"), the
     # surname is the knowledge base's person all through: news names a new person in full
