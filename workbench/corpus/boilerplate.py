@@ -122,11 +122,13 @@ def find_boilerplate(texts: Sequence[str | None], outlets: Sequence[str | None],
     def tasks() -> Any:
         # Small outlets share a task, so a corpus of many small outlets is not many tiny tasks.
         batch: list[tuple[list[int], int]] = []
+        size = 0
         for members, k in work:
             batch.append((members, k))
-            if sum(len(m) for m, _ in batch) >= TASK_TEXTS:
+            size += len(members)
+            if size >= TASK_TEXTS:
                 yield _task(batch)
-                batch = []
+                batch, size = [], 0
         if batch:
             yield _task(batch)
 
