@@ -442,3 +442,117 @@ def test_the_command_writes_then_updates(trained_model, cache_root, tmp_path, ca
         err = capsys.readouterr().err.strip().splitlines()
         assert code == 1 and len(err) == 1 and err[0].startswith("error: ") and says in err[0]
     assert not {".lock", MANIFEST, "articles"} & set(os.listdir(SAMPLE))  # nothing written
+
+
+# --- the store built shard by shard (workbench store --shard) ---------------------------------
+
+
+def _store_tables(root) -> dict[str, pd.DataFrame]:
+    store = open_store(root)
+    return {name: store.table(name) for name in store.tables}
+
+
+def test_a_store_built_shard_by_shard_is_the_store_written_whole(allsides, allsides_dir,
+                                                                 trained_model, cache_root,
+                                                                 tmp_path):
+    """Five shards of 20 real articles, the corpus-wide name rules gathered across them: the
+    same part files, byte for byte, as the store written from the whole annotated corpus."""
+    from workbench.annotate.run import annotate
+    from workbench.store.build import build_store
+
+    raw = annotate(allsides.articles, model=trained_model, cache_dir=cache_root,
+                   corpus_rules=False)
+    cols = ["entity_id", "entity", "type"]
+    changed = (raw.mentions[cols].astype(object).fillna("") !=
+               allsides.mentions[cols].astype(object).fillna("")).any(axis=1)
+    assert changed.sum() >= 20  # the rules have work to do across shards
+
+    whole = write_store(allsides, tmp_path / "whole", rows_per_part=10)
+    built = build_store(allsides_dir, tmp_path / "sharded", shard_articles=20,
+                        rows_per_part=10, model=trained_model, cache_dir=cache_root)
+    assert built.stats["shards"] == 5 and built.stats["articles"] == 100
+    assert built.stats["annotated"] == 0  # the annotation cache is shared with the whole path
+    assert sorted(built.problems) == sorted(allsides.problems)
+    assert live(tmp_path / "sharded") == live(whole)
+    for name in live(whole) - {MANIFEST}:
+        assert (tmp_path / "sharded" / name).read_bytes() == (whole / name).read_bytes(), name
+    got, want = _store_tables(tmp_path / "sharded"), _store_tables(whole)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name])
+    assert not list((cache_root / "staging").glob("stage-*"))  # the staging is removed
+
+    # Building again onto the store written whole changes nothing.
+    again = build_store(allsides_dir, whole, shard_articles=30, rows_per_part=10,
+                        model=trained_model, cache_dir=cache_root)
+    assert (again.write.rewritten, again.write.files_written) == (0, 0)
+
+
+def test_a_sharded_build_of_two_languages_is_the_whole_build(trained_model, cache_root,
+                                                            tmp_path):
+    """Russian and English news with the sample: the Cyrillic↔Latin links and the stories'
+    entity tokens (a corpus of two languages) come out as from the whole corpus."""
+    import shutil
+
+    from workbench.session import open_corpus
+    from workbench.store.build import build_store
+
+    path = SHARED / "corpora" / "tgcontest-articles.jsonl.gz"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    corpus = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, corpus)
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    picked = [r for r in rows if r["lang"] == "ru"][:20] + [r for r in rows
+                                                           if r["lang"] == "en"][:12]
+    (corpus / "tg.jsonl").write_text("".join(json.dumps(r) + "\n" for r in picked),
+                                     encoding="utf-8")
+    ann = open_corpus(corpus, model=trained_model, cache_dir=cache_root)
+    assert set(ann.articles["language"]) >= {"ru", "en"}
+    whole = write_store(ann, tmp_path / "whole", rows_per_part=4)
+    build_store(corpus, tmp_path / "sharded", shard_articles=8, rows_per_part=4,
+                model=trained_model, cache_dir=cache_root)
+    assert live(tmp_path / "sharded") == live(whole)
+    got, want = _store_tables(tmp_path / "sharded"), _store_tables(whole)
+    for name in want:
+        pd.testing.assert_frame_equal(got[name], want[name])
+
+
+def test_an_interrupted_sharded_build_leaves_the_store_as_it_was(allsides, allsides_dir,
+                                                                trained_model, cache_root,
+                                                                tmp_path, monkeypatch):
+    from workbench.store import build
+
+    dest = write_store(allsides, tmp_path / "store", rows_per_part=10)
+    before = {p: (dest / p).read_bytes() for p in stored_files(dest)}
+    calls = []
+
+    def stops(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+        return annotate(*args, **kwargs)
+
+    from workbench.annotate.run import annotate
+
+    monkeypatch.setattr(build, "annotate", stops)
+    with pytest.raises(KeyboardInterrupt):
+        build.build_store(allsides_dir, dest, shard_articles=20, rows_per_part=5,
+                          model=trained_model, cache_dir=cache_root)
+    assert {p: (dest / p).read_bytes() for p in stored_files(dest)} == before
+    assert not list((cache_root / "staging").glob("stage-*"))
+
+
+def test_the_command_builds_shard_by_shard(allsides_dir, trained_model, cache_root, tmp_path,
+                                           capsys):
+    from workbench.cli import main
+
+    out = tmp_path / "store"
+    assert main(["store", str(allsides_dir), "--out", str(out), "--model", trained_model,
+                 "--cache-dir", str(cache_root), "--rows-per-part", "25", "--shard", "50",
+                 "--no-stories"]) == 0
+    said = capsys.readouterr().out
+    assert "100 articles in 2 shard(s): 0 annotated, 100 from the cache" in said
+    assert f"wrote {out}: 4 parts, 4 rewritten (24 files written, 0 removed); 100 articles" \
+        in said
+    assert "stories" not in open_store(out).tables

@@ -41,12 +41,13 @@ rule module already does (its source is hashed)."""
 
 # What annotation produces is decided by these modules' source (relative to the package; a
 # folder means every module in it). Modules that only read or edit the knowledge base, name
-# errors, or run the annotation (run.py, distributed.py: what they cut from a text changes its
-# cache key already) are left out so that editing them keeps the cache.
+# errors, run the annotation (run.py, distributed.py: what they cut from a text changes its
+# cache key already), or run on the assembled tables and are never cached (surnames.py,
+# links.py: the corpus-wide name rules) are left out so that editing them keeps the cache.
 _RULE_MODULES = ("annotate", "dates.py", "date_*.py", "tables.py")
 _NOT_RULES = frozenset({"annotate/errors.py", "annotate/kb_review.py",
                         "annotate/kb_suggest.py", "annotate/distributed.py",
-                        "annotate/run.py"})
+                        "annotate/run.py", "annotate/surnames.py", "annotate/links.py"})
 
 SENTENCE_END = {".", "!", "?", "…"}
 CLOSERS = {'"', "”", "’", "'", "»", ")", "]"}

@@ -112,7 +112,8 @@ def article_key(text: Any, published: Any, route: str = "", aside: str = "") -> 
 def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
              cache_dir: str | Path | None = None, *, kb: str | Path | KnowledgeBase | None = None,
              progress: bool | None = None, tables: bool = True,
-             max_chars: int = MAX_CHARS, scheduler: str | None = None) -> Annotations:
+             max_chars: int = MAX_CHARS, scheduler: str | None = None,
+             corpus_rules: bool = True) -> Annotations:
     """Annotate an ``articles`` table (from ``load_corpus``), using and filling the cache.
 
     ``model``: a spaCy pipeline name or path (default: ``$WORKBENCH_SPACY_MODEL``, then
@@ -123,7 +124,11 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
     leaves the tables to the notebooks, so its memory does not grow with the corpus);
     ``max_chars`` caps the characters of one article that are annotated; ``scheduler``: a
     Dask scheduler address (default ``$WORKBENCH_SCHEDULER``) to annotate on that cluster
-    (``workbench.annotate.distributed``) instead of in local processes.
+    (``workbench.annotate.distributed``) instead of in local processes;
+    ``corpus_rules=False`` leaves out the rules that need the whole corpus (surname links,
+    majority types, Cyrillic↔Latin: ``annotate.links``), for a corpus annotated in shards.
+    ``stats["notes"]`` counts the leading ``problems`` that are about the pipelines, not about
+    articles.
     """
     started = time.perf_counter()
     try:
@@ -153,15 +158,15 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
                 store.refresh()
             elif todo:
                 _run(todo, info, kb_obj, store, workers, show)
+    notes = [*([info.notice] if info.notice else []), *language_notes]
     if not tables:
         result = _assemble(articles, keys, store.statuses(jobs_by_key), info)
         result.cache_dir = store.cache_dir
         result.stats = {"articles": len(articles), "annotated": len(todo),
                         "from_cache": len(jobs_by_key) - len(todo),
                         "seconds": round(time.perf_counter() - started, 3), "jobs": workers,
-                        "pipelines": by_language}
-        result.problems[:0] = [*([info.notice] if info.notice else []), *language_notes,
-                               *capped, *store.problems]
+                        "pipelines": by_language, "notes": len(notes)}
+        result.problems[:0] = [*notes, *capped, *store.problems]
         return result
     cached = store.read(jobs_by_key)
     found = set(cached["keys"]["key"])
@@ -170,14 +175,13 @@ def annotate(articles: pd.DataFrame, model: str | None = None, jobs: int = 1,
         _run(lost, info, kb_obj, store, 1, show)
         cached = store.read(jobs_by_key)
         todo += lost
-    result = _assemble(articles, keys, cached, info)
+    result = _assemble(articles, keys, cached, info, rules=corpus_rules)
     result.cache_dir = store.cache_dir
     result.stats = {"articles": len(articles), "annotated": len(todo),
                     "from_cache": len(jobs_by_key) - len(todo),
                     "seconds": round(time.perf_counter() - started, 3), "jobs": workers,
-                    "pipelines": by_language}
-    result.problems[:0] = [*([info.notice] if info.notice else []), *language_notes, *capped,
-                           *store.problems]
+                    "pipelines": by_language, "notes": len(notes)}
+    result.problems[:0] = [*notes, *capped, *store.problems]
     return result
 
 
@@ -229,7 +233,7 @@ def _interactive() -> bool:
 
 
 def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.DataFrame],
-              info: PipelineInfo) -> Annotations:
+              info: PipelineInfo, rules: bool = True) -> Annotations:
     ids = pd.DataFrame({"key": pd.array(keys, dtype="string"),
                         "article_id": articles["article_id"].astype("string").to_numpy()})
     out = {}
@@ -245,8 +249,10 @@ def _assemble(articles: pd.DataFrame, keys: list[str], cached: dict[str, pd.Data
     if "field" in body.columns:  # the aside lines' rows are cached with the article's
         body = body[body["field"].isna().to_numpy()].drop(columns="field")
         body = body.reset_index(drop=True)
-    out["mentions"], out["quotes"] = link_surnames(body, out["quotes"])
-    out["mentions"] = link_across_languages(out["mentions"])  # Cyrillic ↔ Latin names
+    out["mentions"] = body
+    if rules:
+        out["mentions"], out["quotes"] = link_surnames(body, out["quotes"])
+        out["mentions"] = link_across_languages(out["mentions"])  # Cyrillic ↔ Latin names
     status = cached["keys"].merge(ids, on="key", how="inner")
     problems = [f"article {row.article_id}: {row.message}"
                 for row in status.itertuples() if isinstance(row.message, str)]

@@ -44,30 +44,31 @@ def surname_links(mentions: pd.DataFrame) -> pd.DataFrame:
     """The links the rule makes: one row per one-word ``local:`` person id, with the
     ``entity_id``, ``entity`` and ``affiliation`` of the full name it stands for."""
     person = mentions[(mentions["type"] == "PERSON") & mentions["entity"].notna()]
-    # Plain lists: per-row string work over Arrow-backed columns is several times slower.
-    entities = person["entity"].astype(str).tolist()
-    written = person["text"].astype(str).tolist()
-    # Evidence: mentions the in-article rule linked — the surname written alone ("Obama said",
-    # "President Obama") under a full name given elsewhere in the same article.
-    rows, last = [], []
-    for i, (entity, text) in enumerate(zip(entities, written, strict=True)):
-        if " " not in entity:
-            continue
-        surname = entity.rsplit(" ", 1)[1]
-        text = _POSSESSIVE.sub("", text)
-        if text.endswith(surname) and entity not in text:
-            rows.append(i)
-            last.append(surname)
-        elif (family := family_name(entity)) and text == family:  # "Kim" for "Kim Jong-un"
-            rows.append(i)
-            last.append(family)
+    return links_from_counts(surname_counts(person), mentions)
+
+
+def surname_counts(person: pd.DataFrame) -> pd.DataFrame:
+    """The rule's evidence counted: per surname (``last``) and full name (``entity_id``), the
+    ``articles`` linking them, the ``entity`` and ``affiliation`` of the first such mention,
+    and where it is (``first_article``, ``first_start``)."""
+    rows, last = surname_evidence(person)
     if not rows:
-        return pd.DataFrame(columns=["from_id", "entity_id", "entity", "affiliation"])
+        return pd.DataFrame(columns=["last", "entity_id", "articles", "entity", "affiliation",
+                                     "first_article", "first_start"])
     linked = person.iloc[rows].assign(last=pd.array(last, dtype="string"))
-    counts = (linked.groupby(["last", "entity_id"], sort=False)
-                    .agg(articles=("article_id", "nunique"), entity=("entity", "first"),
-                         affiliation=("affiliation", "first"))
-                    .reset_index())
+    return (linked.groupby(["last", "entity_id"], sort=False)
+                  .agg(articles=("article_id", "nunique"), entity=("entity", "first"),
+                       affiliation=("affiliation", "first"),
+                       first_article=("article_id", "first"), first_start=("start", "first"))
+                  .reset_index())
+
+
+def links_from_counts(counts: pd.DataFrame, mentions: pd.DataFrame) -> pd.DataFrame:
+    """:func:`surname_links` from the evidence's ``counts`` (:func:`surname_counts`) and the
+    ``mentions`` whose one-word names may be linked."""
+    if counts.empty:
+        return pd.DataFrame(columns=["from_id", "entity_id", "entity", "affiliation"])
+    counts = counts.copy()
     counts["share"] = counts["articles"] / counts.groupby("last")["articles"].transform("sum")
     best = counts[(counts["share"] >= SHARE) & (counts["articles"] >= MIN_ARTICLES)]
     # The surname alone, typed PERSON or (by the model's mistake) OTHER, ORG or PLACE.
@@ -86,7 +87,12 @@ def link_surnames(mentions: pd.DataFrame, quotes: pd.DataFrame
     """``mentions`` and ``quotes`` with the corpus-wide rules applied (new frames): majority
     type and middle initials (:func:`corpus_rules`), then the surname links."""
     mentions, quotes = corpus_rules(mentions, quotes)
-    links = surname_links(mentions)
+    return apply_surname_links(mentions, quotes, surname_links(mentions))
+
+
+def apply_surname_links(mentions: pd.DataFrame, quotes: pd.DataFrame, links: pd.DataFrame
+                        ) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``mentions`` and ``quotes`` with ``links`` (:func:`surname_links`) applied."""
     if links.empty:
         return mentions, quotes
     by_id = links.set_index("from_id")
@@ -103,6 +109,28 @@ def link_surnames(mentions: pd.DataFrame, quotes: pd.DataFrame
     quotes.loc[said, "speaker_id"] = target.map(by_id["entity_id"]).to_numpy()
     quotes.loc[said, "speaker_affiliation"] = target.map(by_id["affiliation"]).to_numpy()
     return mentions, quotes
+
+
+def surname_evidence(person: pd.DataFrame) -> tuple[list[int], list[str]]:
+    """The positions in ``person`` (person mentions with a name) the in-article rule linked —
+    the surname written alone ("Obama said", "President Obama") under a full name given
+    elsewhere in the same article — and each one's surname as written."""
+    # Plain lists: per-row string work over Arrow-backed columns is several times slower.
+    entities = person["entity"].astype(str).tolist()
+    written = person["text"].astype(str).tolist()
+    rows, last = [], []
+    for i, (entity, text) in enumerate(zip(entities, written, strict=True)):
+        if " " not in entity:
+            continue
+        surname = entity.rsplit(" ", 1)[1]
+        text = _POSSESSIVE.sub("", text)
+        if text.endswith(surname) and entity not in text:
+            rows.append(i)
+            last.append(surname)
+        elif (family := family_name(entity)) and text == family:  # "Kim" for "Kim Jong-un"
+            rows.append(i)
+            last.append(family)
+    return rows, last
 
 
 def corpus_rules(mentions: pd.DataFrame, quotes: pd.DataFrame
@@ -130,7 +158,7 @@ def one_spelling(mentions: pd.DataFrame) -> pd.DataFrame:
     carry ("Michael Cohen", not also "Michael COHEN" from a court filing's capitals)."""
     local = mentions["entity_id"].astype(str).str.startswith("local:") & mentions["entity"].notna()
     sub = mentions.loc[local, ["entity_id", "entity"]].astype(str)
-    counts = sub.groupby(["entity_id", "entity"]).size().reset_index(name="n")
+    counts = _count(sub, mentions.loc[local]).reset_index(name="n")
     if counts["entity_id"].is_unique:
         return mentions
     # Most mentions first, then the name in the most common case style, then alphabetical.
@@ -148,7 +176,7 @@ def majority_types(mentions: pd.DataFrame) -> pd.DataFrame:
     sub = mentions.loc[local, ["entity_id", "type"]].astype(str)
     if sub.empty:
         return mentions
-    counts = sub.groupby(["entity_id", "type"]).size().unstack(fill_value=0)
+    counts = _count(sub, mentions.loc[local]).unstack(fill_value=0)
     if "PERSON" not in counts.columns:
         return mentions
     total = counts.sum(axis=1)
@@ -164,6 +192,15 @@ def majority_types(mentions: pd.DataFrame) -> pd.DataFrame:
            & (mentions["type"] == "PERSON")).fillna(False).astype(bool)
     mentions.loc[hit, "type"] = mentions.loc[hit, "entity_id"].map(flip).to_numpy()
     return mentions
+
+
+def _count(sub: pd.DataFrame, rows: pd.DataFrame) -> pd.Series:
+    """Mentions per distinct row of ``sub``: its rows, or the sum of their ``n`` where
+    ``rows`` stand for several mentions each (a corpus's counts gathered shard by shard)."""
+    keys = list(sub.columns)
+    if "n" not in rows.columns:
+        return sub.groupby(keys).size()
+    return sub.assign(n=rows["n"].to_numpy()).groupby(keys)["n"].sum()
 
 
 def initial_merges(mentions: pd.DataFrame) -> dict[str, tuple[str, str]]:

@@ -36,6 +36,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--no-stories", action="store_true",
                    help="leave out the stories table (grouping stories takes a while on a "
                         "large corpus)")
+    p.add_argument("--shard", type=positive_int, metavar="N",
+                   help="build the store N articles at a time (e.g. 5000), for a corpus too "
+                        "big for memory: only narrow columns of the whole corpus are held, "
+                        "texts wait on disk beside the cache; the load itself is not cached")
     p.add_argument("--raw-text", action="store_true",
                    help="keep articles.raw_text (the decoded input, before cleaning) in texts")
     p.set_defaults(run=run_store)
@@ -46,6 +50,8 @@ def run_store(args: argparse.Namespace) -> int:
     from workbench.store.write import check_destination, update_store
 
     check_destination(args.out)  # a wrong --out fails before anything is loaded
+    if args.shard:
+        return _run_sharded(args)
     ann = annotated(args)
     s = ann.stats
     print(f"{s['articles']} articles: {s['annotated']} annotated, {s['from_cache']} from the "
@@ -54,4 +60,24 @@ def run_store(args: argparse.Namespace) -> int:
                           stories=not args.no_stories, raw_text=args.raw_text)
     print(f"wrote {report.path}: {report.summary()} in {report.seconds:.1f} s")
     print_problems(ann)
+    return 0
+
+
+def _run_sharded(args: argparse.Namespace) -> int:
+    import sys
+
+    from workbench.cli.options import corpus_options
+    from workbench.store.build import build_store
+
+    built = build_store(args.path, args.out, shard_articles=args.shard,
+                        rows_per_part=args.rows_per_part, stories=not args.no_stories,
+                        raw_text=args.raw_text, model=args.model, jobs=args.jobs,
+                        cache_dir=args.cache_dir, kb=args.kb, progress=sys.stderr.isatty(),
+                        scheduler=args.scheduler, **corpus_options(args))
+    s = built.stats
+    print(f"{s['articles']} articles in {s['shards']} shard(s): {s['annotated']} annotated, "
+          f"{s['from_cache']} from the cache ({s['seconds']:.1f} s); pipeline: "
+          f"{built.pipeline.label}")
+    print(f"wrote {built.write.path}: {built.write.summary()} in {built.write.seconds:.1f} s")
+    print_problems(built)
     return 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -59,6 +59,55 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     (README, PROVENANCE…) are listed in ``df.attrs["skipped"]``. Raises ``CorpusError`` when
     the path is missing or nothing at all could be loaded.
     """
+    plan = plan_load(path, metadata=metadata, sources=sources, max_file_mb=max_file_mb,
+                     limits=limits)
+    # Each batch becomes a frame at once: its columns hold the texts far more compactly than
+    # Python strings, which keeps the peak low on big dumps.
+    chunks = list(cleaned_chunks(plan, fields=fields, jobs=jobs, scheduler=scheduler,
+                                 progress=progress))
+    plan.check_loaded(bool(chunks))
+    df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
+    chunks.clear()
+    infer_dates(df, today)
+    df = unique_ids(df)
+    if dedupe:
+        df["duplicate_of"] = near_duplicates(df["article_id"], df["duplicate_of"],
+                                             df["published"], df["text"].fillna("").tolist(),
+                                             near_duplicate_threshold)
+    if boilerplate:  # after the duplicate links: copies of one story count once
+        mark_boilerplate(df, jobs=jobs, scheduler=scheduler)
+    if plan.src is not None:
+        plan.issues += _unlisted_outlets(df["outlet"], plan.src, plan.src_path)
+    return finish_columns(df, plan)
+
+
+@dataclass
+class LoadPlan:
+    """What a load reads, found before any article is: files, sidecars, sources, problems."""
+
+    found: Any
+    limits: Limits
+    sidecars: dict[Path, dict[str, dict[str, object]]]
+    src: pd.DataFrame | None
+    src_path: Path | None
+    known: dict[str, str]
+    issues: list[str]
+    used: set[tuple[Path, str]] = field(default_factory=set)
+
+    def check_loaded(self, any_loaded: bool) -> None:
+        """Add the sidecar rows no file matched to the problems; raise CorpusError when no
+        article at all could be loaded."""
+        self.issues += _unmatched_sidecar_rows(self.sidecars, self.used)
+        if not any_loaded:
+            raise CorpusError(f"{self.found.root}: no article could be loaded "
+                              f"({len(self.issues)} problem(s): {'; '.join(self.issues[:3])})",
+                              self.issues)
+
+
+def plan_load(path: str | Path, *, metadata: bool = True, sources: str | Path | None = None,
+              max_file_mb: float | None = None, limits: Limits | None = None) -> LoadPlan:
+    """The files under ``path``, its sidecars and sources (``load_corpus``'s options); raises
+    CorpusError when there is no article file at all."""
     limits = limits or Limits()
     if max_file_mb is not None:
         limits = replace(limits, max_file_mb=max_file_mb)
@@ -67,55 +116,52 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     sidecars = {p.parent: read_metadata(p, issues) for p in found.metadata} if metadata else {}
     src_path = Path(sources) if sources else found.sources
     src = read_sources(src_path, issues) if src_path else None
-    known = _known_outlets(src)
     if not found.files:
         raise CorpusError(f"{found.root}: no article files found (looked for .txt, .md, .html, "
                           ".jsonl, .json, .csv, optionally .gz)")
+    return LoadPlan(found, limits, sidecars, src, src_path, _known_outlets(src), issues)
 
-    used: set[tuple[Path, str]] = set()
-    files = found.files
+
+def cleaned_chunks(plan: LoadPlan, *, fields: Mapping[str, str | Sequence[str]] | None = None,
+                   jobs: int = 1, scheduler: str | None = None, progress: bool = False,
+                   records: int | None = None) -> Iterator[pd.DataFrame]:
+    """The cleaned articles of ``plan``, ``records`` (default ``TASK_RECORDS``) records per
+    frame, in file order
+    (spread over ``jobs`` processes or a Dask ``scheduler``); dates from the text, ids,
+    duplicates, boilerplate and sources are left to the whole corpus."""
+    records = records or TASK_RECORDS
+    files = plan.found.files
     if progress:
         files = progress_bar(files, desc="reading", unit="file")
 
     def batches() -> Iterator[tuple[list[Record], dict[str, str]]]:
         batch: list[Record] = []
         for file in files:
-            for record in read_file(file, display_path(file), limits=limits,
-                                    fields=fields, problems=issues):
-                _apply_sidecar(record, file, sidecars, used)
+            for record in read_file(file, display_path(file), limits=plan.limits,
+                                    fields=fields, problems=plan.issues):
+                _apply_sidecar(record, file, plan.sidecars, plan.used)
                 batch.append(record)
-                if len(batch) >= TASK_RECORDS:
-                    yield batch, known
+                if len(batch) >= records:
+                    yield batch, plan.known
                     batch = []
         if batch:
-            yield batch, known
+            yield batch, plan.known
 
-    # Each batch becomes a frame at once: its columns hold the texts far more compactly than
-    # Python strings, which keeps the peak low on big dumps.
-    chunks = list(ordered_map(_articles_frame, batches(), jobs=jobs, scheduler=scheduler,
-                              what=f"loading {found.root}", error=CorpusError))
-    issues += _unmatched_sidecar_rows(sidecars, used)
-    if not chunks:
-        raise CorpusError(f"{found.root}: no article could be loaded "
-                          f"({len(issues)} problem(s): {'; '.join(issues[:3])})", issues)
+    yield from ordered_map(_articles_frame, batches(), jobs=jobs, scheduler=scheduler,
+                           what=f"loading {plan.found.root}", error=CorpusError)
 
-    df = pd.concat(chunks, ignore_index=True) if len(chunks) > 1 else chunks[0]
-    chunks.clear()
-    _infer_dates(df, today)
-    df = _unique_ids(df)
-    if dedupe:
-        df = _link_duplicates(df, near_duplicate_threshold)
-    if boilerplate:  # after the duplicate links: copies of one story count once
-        mark_boilerplate(df, jobs=jobs, scheduler=scheduler)
-    if src is not None:
-        issues += _unlisted_outlets(df, src, src_path)
-        df = _join_sources(df, src)
+
+def finish_columns(df: pd.DataFrame, plan: LoadPlan) -> pd.DataFrame:
+    """The last step of a load, row by row: the sources joined, the contract's columns and
+    dtypes, extra fields as text, and the problems in ``attrs``."""
+    if plan.src is not None:
+        df = _join_sources(df, plan.src)
     df = tables.conform(df, "articles")
     for col in df.columns[len(_CONTRACT):]:
         if df[col].dtype == object:  # mixed types from datasets would not survive Parquet
             df[col] = df[col].astype("string")
-    df.attrs["problems"] = issues
-    df.attrs["skipped"] = found.skipped
+    df.attrs["problems"] = plan.issues
+    df.attrs["skipped"] = plan.found.skipped
     return df
 
 
@@ -131,7 +177,7 @@ def _articles_frame(records: list[Record], known: dict[str, str]) -> pd.DataFram
 
 def _article(record: Record, known: dict[str, str]) -> dict[str, Any]:
     """One articles-table row: clean the body, infer what the metadata lacks (except a date
-    from the text, which waits for the whole corpus: see ``_infer_dates``)."""
+    from the text, which waits for the whole corpus: see ``infer_dates``)."""
     body = record.body if record.body is not None else record.raw_text
     cleaned = clean_text(body, known)
     text = _infer_missing(record, cleaned, known, body)
@@ -189,13 +235,13 @@ def _infer_missing(record: Record, cleaned: Cleaned, known: dict[str, str], body
     return text
 
 
-def _infer_dates(df: pd.DataFrame, today: date | None) -> None:
+def infer_dates(df: pd.DataFrame, today: date | None, known: pd.Series | None = None) -> None:
     """Publication dates from the text for the articles that have none, in place.
 
-    The corpus's known dates bound which year a weekday may pin ("Wednesday, November 12"): a
-    folder of 2015 articles does not get 2025 dates.
+    The corpus's known dates (``known``; default: ``df``'s own) bound which year a weekday may
+    pin ("Wednesday, November 12"): a folder of 2015 articles does not get 2025 dates.
     """
-    known = pd.to_datetime(df["published"]).dropna()
+    known = pd.to_datetime(df["published"] if known is None else known).dropna()
     frame = (known.min().year - 1, known.max().year + 1) if len(known) else None
     missing = df.index[df["published"].isna()]
     if len(missing) == 0:
@@ -251,7 +297,7 @@ def _unmatched_sidecar_rows(sidecars: dict[Path, dict[str, dict[str, object]]],
             if (folder, rel) not in used]
 
 
-def _unique_ids(df: pd.DataFrame) -> pd.DataFrame:
+def unique_ids(df: pd.DataFrame) -> pd.DataFrame:
     """Identical content loaded twice keeps both rows: later copies get `-2`, `-3`… and point to
     the first through `duplicate_of`."""
     nth = df.groupby("article_id").cumcount()
@@ -261,16 +307,18 @@ def _unique_ids(df: pd.DataFrame) -> pd.DataFrame:
     return df
 
 
-def _link_duplicates(df: pd.DataFrame, threshold: float) -> pd.DataFrame:
-    # The earliest publication (then the first path) of a story is its original.
-    order = pd.DataFrame({"p": df["published"], "o": range(len(df))}, index=df.index)
+def near_duplicates(ids: pd.Series, duplicate_of: pd.Series, published: pd.Series,
+                    texts: Sequence[str], threshold: float) -> list[str | None]:
+    """``duplicate_of`` with near-duplicate bodies linked to their story's original (the
+    earliest publication, then the first loaded); ``texts`` may be any sequence, read in
+    order and at the candidates' positions."""
+    order = pd.DataFrame({"p": published.reset_index(drop=True), "o": range(len(ids))})
     ranked = order.sort_values(["p", "o"], na_position="last").index
-    position = pd.Series(range(len(df)), index=ranked).reindex(df.index).tolist()
-    links = find_duplicates(df["text"].fillna("").tolist(), position, threshold)
-    ids = df["article_id"].tolist()
-    near = [ids[j] if j is not None else None for j in links]
-    df["duplicate_of"] = [d if isinstance(d, str) else n for d, n in zip(df["duplicate_of"], near)]
-    return df
+    position = pd.Series(range(len(ids)), index=ranked).sort_index().tolist()
+    links = find_duplicates(texts, position, threshold)
+    id_list = ids.tolist()
+    near = [id_list[j] if j is not None else None for j in links]
+    return [d if isinstance(d, str) else n for d, n in zip(duplicate_of, near)]
 
 
 def _known_outlets(src: pd.DataFrame | None) -> dict[str, str]:
@@ -288,11 +336,11 @@ def _known_outlets(src: pd.DataFrame | None) -> dict[str, str]:
     return known
 
 
-def _unlisted_outlets(df: pd.DataFrame, src: pd.DataFrame, path: Path | None) -> list[str]:
+def _unlisted_outlets(outlet: pd.Series, src: pd.DataFrame, path: Path | None) -> list[str]:
     """One problem line when articles' outlets have no row in sources.csv: their group (and
     every other sources column) is unknown, which a comparison of groups should not hide."""
     listed = set(src["outlet"].astype(str).str.casefold())
-    outlets = df["outlet"].astype("string")
+    outlets = outlet.astype("string")
     missing = outlets.isna() | ~outlets.str.casefold().isin(listed)
     if not missing.any():
         return []

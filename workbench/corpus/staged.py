@@ -1,0 +1,308 @@
+"""``stage_corpus``: ``load_corpus`` for a corpus too big for memory — the same table, written
+to disk in chunks, with only narrow columns of the whole corpus held at once.
+
+The cleaned chunks (``TASK_RECORDS`` articles each, in load order) go to a private staging
+folder as they come. The corpus-wide steps then run on narrow columns, reading texts from disk
+where they need them:
+
+- dates from the text: the corpus's known dates bound the years, then each chunk with undated
+  articles is read, dated and rewritten;
+- ids (identical content) from the ids alone;
+- near-duplicates: the MinHash index is built reading the chunks in order; a candidate's text
+  is read back from its chunk (an LRU of chunks);
+- boilerplate: a copy of each article's outlet and text goes, at load time, to one of
+  ``BUCKETS`` files by a hash of its outlet, and each bucket (whole outlets) is searched alone.
+
+``StagedCorpus.chunk(i)`` gives chunk ``i`` as ``load_corpus`` would have given those rows:
+the same columns, dtypes and values (tested). Memory: the narrow columns (ids, dates, outlets,
+duplicate links, boilerplate spans; ~100 bytes an article), the MinHash index (~1 KB an
+article), one chunk, and the largest bucket — whole outlets, so an outlet with most of a
+corpus is held whole. Disk: the texts twice (chunks and buckets), removed by ``close``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import shutil
+import tempfile
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from workbench import tables
+from workbench.corpus.boilerplate import find_boilerplate, spans_json
+from workbench.corpus.clean import count_words
+from workbench.corpus.load import (
+    LoadPlan,
+    _unlisted_outlets,
+    cleaned_chunks,
+    finish_columns,
+    infer_dates,
+    near_duplicates,
+    plan_load,
+    unique_ids,
+)
+
+BUCKETS = 64  # boilerplate buckets: a corpus / 64 (whole outlets) is searched at a time
+CHUNKS_KEPT = 4  # chunks whose texts are kept for near-duplicate candidates
+_CONTRACT = frozenset(tables.columns("articles"))
+_NARROW = ["article_id", "duplicate_of", "published", "published_source",
+           "published_evidence", "outlet", "language"]
+
+
+class StagedCorpus:
+    """A loaded corpus on disk: ``len`` articles in ``n_chunks`` chunks (see the module's
+    docstring). ``narrow`` holds the whole corpus's ids, dates, outlets and languages;
+    ``problems`` and ``skipped`` are ``load_corpus``'s ``attrs``. Use as a context manager,
+    or call ``close`` to remove the staging folder."""
+
+    def __init__(self, folder: Path, plan: LoadPlan, sizes: list[int],
+                 narrow: pd.DataFrame, dtypes: pd.Series) -> None:
+        self.folder = folder
+        self.plan = plan
+        self.sizes = sizes
+        self.narrow = narrow
+        self._dtypes = dtypes
+        self._starts = [0]
+        for n in sizes:
+            self._starts.append(self._starts[-1] + n)
+
+    def __len__(self) -> int:
+        return len(self.narrow)
+
+    def __enter__(self) -> StagedCorpus:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @property
+    def n_chunks(self) -> int:
+        return len(self.sizes)
+
+    @property
+    def problems(self) -> list[str]:
+        return list(self.plan.issues)
+
+    @property
+    def skipped(self) -> list[str]:
+        return list(self.plan.found.skipped)
+
+    def chunk(self, i: int) -> pd.DataFrame:
+        """Chunk ``i``'s rows of the articles table, as ``load_corpus`` gives them."""
+        df = _read(self._raw(i))
+        for col, dtype in self._dtypes.items():  # every chunk with every column, as concat
+            if col not in df.columns:
+                df[col] = pd.Series([None] * len(df), dtype=object)
+            if col not in _CONTRACT and df[col].dtype != dtype:
+                df[col] = df[col].astype(dtype)
+        df = df[list(self._dtypes.index)]
+        rows = self.narrow.iloc[self._starts[i]:self._starts[i + 1]]
+        for col in rows.columns:
+            if col not in ("outlet", "language"):  # as cleaned: copies for corpus-wide steps
+                df[col] = rows[col].to_numpy()
+        df = finish_columns(df, self.plan)
+        df.index = pd.RangeIndex(self._starts[i], self._starts[i + 1])
+        return df
+
+    def chunks(self) -> Iterator[pd.DataFrame]:
+        """Every chunk in load order."""
+        for i in range(self.n_chunks):
+            yield self.chunk(i)
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def _raw(self, i: int) -> Path:
+        return self.folder / f"chunk-{i:06d}.pkl"
+
+
+def stage_corpus(path: str | Path, staging: str | Path, *,
+                 fields: Mapping[str, str | Sequence[str]] | None = None,
+                 sources: str | Path | None = None, metadata: bool = True,
+                 max_file_mb: float | None = None, limits: Any = None, dedupe: bool = True,
+                 boilerplate: bool = True, near_duplicate_threshold: float = 0.8,
+                 today: date | None = None, progress: bool = False, jobs: int = 1,
+                 scheduler: str | None = None, chunk_records: int | None = None
+                 ) -> StagedCorpus:
+    """Load ``path`` as ``load_corpus`` does (same options), into a new folder under
+    ``staging``, ``chunk_records`` articles per chunk (default ``load.TASK_RECORDS``); see the
+    module's docstring."""
+    plan = plan_load(path, metadata=metadata, sources=sources, max_file_mb=max_file_mb,
+                     limits=limits)
+    Path(staging).mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="stage-", dir=staging))  # private (0700)
+    try:
+        return _stage(plan, folder, fields=fields, dedupe=dedupe, boilerplate=boilerplate,
+                      threshold=near_duplicate_threshold, today=today, progress=progress,
+                      jobs=jobs, scheduler=scheduler, records=chunk_records)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
+
+
+def _stage(plan: LoadPlan, folder: Path, *, fields: Any, dedupe: bool, boilerplate: bool,
+           threshold: float, today: date | None, progress: bool, jobs: int,
+           scheduler: str | None, records: int | None) -> StagedCorpus:
+    sizes: list[int] = []
+    narrow_parts: list[pd.DataFrame] = []
+    heads: list[pd.DataFrame] = []
+    buckets: dict[int, list[pd.DataFrame]] = {}
+    for i, df in enumerate(cleaned_chunks(plan, fields=fields, jobs=jobs, scheduler=scheduler,
+                                          progress=progress, records=records)):
+        start = sum(sizes)
+        sizes.append(len(df))
+        _write(folder / f"chunk-{i:06d}.pkl", df)
+        narrow_parts.append(df[[c for c in _NARROW if c in df.columns]])
+        heads.append(df.head(1))
+        if boilerplate:
+            _add_to_buckets(folder, buckets, df, start)
+    plan.check_loaded(bool(sizes))
+    _flush_buckets(folder, buckets)
+    narrow = pd.concat(narrow_parts, ignore_index=True)
+    narrow_parts.clear()
+    # The dtypes `pd.concat` gives the whole corpus: a column missing from some chunks, or
+    # typed differently in two, takes the common type (an integer field missing somewhere
+    # becomes float), as in one frame.
+    dtypes = pd.concat(heads, ignore_index=True).dtypes
+    staged = StagedCorpus(folder, plan, sizes, narrow, dtypes)
+    _date_chunks(staged, today)
+    narrow = unique_ids(staged.narrow)
+    if dedupe:
+        texts = _ChunkTexts(staged)
+        narrow["duplicate_of"] = near_duplicates(narrow["article_id"], narrow["duplicate_of"],
+                                                 narrow["published"], texts, threshold)
+    staged.narrow = narrow
+    if boilerplate:
+        _boilerplate(staged, jobs=jobs, scheduler=scheduler)
+    if plan.src is not None:
+        plan.issues += _unlisted_outlets(narrow["outlet"], plan.src, plan.src_path)
+    return staged
+
+
+def _write(path: Path, df: pd.DataFrame) -> None:
+    # Pickle, not Parquet: the staging is this process's own, and must keep every dtype and
+    # value of a cleaned chunk exactly (a dataset's mixed-type extra fields included).
+    with open(path, "wb") as fh:
+        pickle.dump(df, fh, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _read(path: Path) -> pd.DataFrame:
+    with open(path, "rb") as fh:
+        return pickle.load(fh)  # noqa: S301 - written by _write into a private folder
+
+
+def _date_chunks(staged: StagedCorpus, today: date | None) -> None:
+    """``infer_dates`` chunk by chunk, bounded by the whole corpus's known dates."""
+    narrow = staged.narrow
+    if not narrow["published"].isna().any():
+        return
+    known = pd.to_datetime(narrow["published"]).dropna()
+    columns = ["published", "published_source", "published_evidence"]
+    for i in range(staged.n_chunks):
+        lo, hi = staged._starts[i], staged._starts[i + 1]
+        if not narrow["published"].iloc[lo:hi].isna().any():
+            continue
+        df = _read(staged._raw(i))
+        infer_dates(df, today, known)
+        _write(staged._raw(i), df)
+        if narrow["published"].dtype != df["published"].dtype:
+            narrow["published"] = pd.to_datetime(narrow["published"])
+        for col in columns:
+            narrow.iloc[lo:hi, narrow.columns.get_loc(col)] = df[col].to_numpy()
+
+
+class _ChunkTexts(Sequence):
+    """The corpus's texts ("" for none) by position, read from the staged chunks."""
+
+    def __init__(self, staged: StagedCorpus) -> None:
+        self.staged = staged
+        self._kept: OrderedDict[int, list[str]] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self.staged)
+
+    def _texts(self, i: int) -> list[str]:
+        if i in self._kept:
+            self._kept.move_to_end(i)
+            return self._kept[i]
+        texts = _read(self.staged._raw(i))["text"].fillna("").tolist()
+        self._kept[i] = texts
+        if len(self._kept) > CHUNKS_KEPT:
+            self._kept.popitem(last=False)
+        return texts
+
+    def __getitem__(self, j: int) -> str:  # type: ignore[override]
+        starts = self.staged._starts
+        lo, hi = 0, len(starts) - 1
+        while hi - lo > 1:  # the chunk holding position j
+            mid = (lo + hi) // 2
+            lo, hi = (mid, hi) if starts[mid] <= j else (lo, mid)
+        return self._texts(lo)[j - starts[lo]]
+
+    def __iter__(self) -> Iterator[str]:
+        for i in range(self.staged.n_chunks):
+            yield from self._texts(i)
+
+
+def _bucket(outlet: Any) -> int:
+    key = outlet.strip() if isinstance(outlet, str) else ""
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8", "surrogatepass"),
+                                          digest_size=4).digest(), "big") % BUCKETS
+
+
+def _add_to_buckets(folder: Path, buckets: dict[int, list[pd.DataFrame]], df: pd.DataFrame,
+                    start: int) -> None:
+    rows = pd.DataFrame({"position": range(start, start + len(df)),
+                         "outlet": df["outlet"].to_numpy(), "text": df["text"].to_numpy()})
+    for b, part in rows.groupby(rows["outlet"].map(_bucket), sort=False):
+        buckets.setdefault(int(b), []).append(part)
+    if sum(len(p) for parts in buckets.values() for p in parts) > 4 * len(df):
+        _flush_buckets(folder, buckets)
+
+
+def _flush_buckets(folder: Path, buckets: dict[int, list[pd.DataFrame]]) -> None:
+    """Append the pending rows to the bucket files (one pickled frame after another)."""
+    for b, parts in buckets.items():
+        with open(folder / f"bucket-{b:03d}.pkl", "ab") as fh:
+            pickle.dump(pd.concat(parts, ignore_index=True), fh,
+                        protocol=pickle.HIGHEST_PROTOCOL)
+    buckets.clear()
+
+
+def _read_bucket(path: Path) -> pd.DataFrame:
+    parts = []
+    with open(path, "rb") as fh:
+        while True:
+            try:
+                parts.append(pickle.load(fh))  # noqa: S301 - written by _flush_buckets
+            except EOFError:
+                break
+    return pd.concat(parts, ignore_index=True).sort_values("position", ignore_index=True)
+
+
+def _boilerplate(staged: StagedCorpus, *, jobs: int, scheduler: str | None) -> None:
+    """``mark_boilerplate`` bucket by bucket: the rule is per outlet, and a bucket holds
+    whole outlets, so the spans are the ones the whole corpus gives."""
+    narrow = staged.narrow
+    roots = [d if isinstance(d, str) else i for d, i in
+             zip(narrow["duplicate_of"].astype(object), narrow["article_id"].astype(object))]
+    spans: list[str | None] = [None] * len(narrow)
+    words = [0] * len(narrow)
+    for path in sorted(staged.folder.glob("bucket-*.pkl")):
+        rows = _read_bucket(path)
+        texts = rows["text"].tolist()
+        positions = rows["position"].tolist()
+        found = find_boilerplate(texts, rows["outlet"].astype(object).tolist(),
+                                 [roots[p] for p in positions], jobs=jobs, scheduler=scheduler)
+        for p, text, s in zip(positions, texts, found, strict=True):
+            spans[p] = spans_json(s)
+            words[p] = sum(count_words(text[x.start:x.end]) for x in s) if s else 0
+        path.unlink()
+    narrow["boilerplate"] = spans
+    narrow["boilerplate_words"] = words
