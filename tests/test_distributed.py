@@ -213,3 +213,40 @@ def test_loading_on_the_cluster_gives_the_local_table(cluster, tmp_path, monkeyp
     assert err.getvalue().count("dashboard:") == 2
     pd.testing.assert_frame_equal(remote, reference)
     assert remote.attrs == reference.attrs
+
+
+def test_a_sharded_store_build_on_the_cluster_is_the_whole_store(cluster, remote,
+                                                                  trained_model, tmp_path):
+    """``workbench store --shard --scheduler``: loading, boilerplate and the annotation of
+    what the cache lacks run on the cluster, shard by shard; the store is the one written
+    from the whole corpus annotated in one piece."""
+    import contextlib
+    import io
+
+    import workbench as wb
+    from workbench.store import write_store
+    from workbench.store.build import build_store
+
+    _, cache, _ = remote
+    shutil.copytree(cache, tmp_path / "cache")
+    for part in sorted((tmp_path / "cache" / "annotations").glob("*/part-t-*"))[:2]:
+        shutil.rmtree(part)  # their articles are annotated again, on the cluster
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    write_rated_allsides(folder, N_ARTICLES)
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        built = build_store(folder, tmp_path / "sharded", shard_articles=50, rows_per_part=25,
+                            model=trained_model, cache_dir=tmp_path / "cache",
+                            scheduler=cluster[0], progress=False)
+    assert built.stats["shards"] == 4 and built.stats["annotated"] > 0
+    assert "loading" in err.getvalue() and "finding boilerplate" in err.getvalue()
+    whole = wb.open_corpus(folder, model=trained_model, cache_dir=tmp_path / "cache",
+                           progress=False)
+    assert whole.stats["annotated"] == 0
+    ref = write_store(whole, tmp_path / "whole", rows_per_part=25)
+    files = sorted(p.relative_to(ref) for p in ref.rglob("*.parquet"))
+    assert files == sorted(p.relative_to(tmp_path / "sharded")
+                           for p in (tmp_path / "sharded").rglob("*.parquet"))
+    for f in files:
+        assert (tmp_path / "sharded" / f).read_bytes() == (ref / f).read_bytes(), f

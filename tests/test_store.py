@@ -479,7 +479,7 @@ def test_a_store_built_shard_by_shard_is_the_store_written_whole(allsides, allsi
     got, want = _store_tables(tmp_path / "sharded"), _store_tables(whole)
     for name in want:
         pd.testing.assert_frame_equal(got[name], want[name])
-    assert not list((cache_root / "staging").glob("stage-*"))  # the staging is removed
+    assert not list((cache_root / "staging").glob(".stage-*"))  # the staging is removed
 
     # Building again onto the store written whole changes nothing.
     again = build_store(allsides_dir, whole, shard_articles=30, rows_per_part=10,
@@ -540,7 +540,7 @@ def test_an_interrupted_sharded_build_leaves_the_store_as_it_was(allsides, allsi
         build.build_store(allsides_dir, dest, shard_articles=20, rows_per_part=5,
                           model=trained_model, cache_dir=cache_root)
     assert {p: (dest / p).read_bytes() for p in stored_files(dest)} == before
-    assert not list((cache_root / "staging").glob("stage-*"))
+    assert not list((cache_root / "staging").glob(".stage-*"))
 
 
 def test_the_command_builds_shard_by_shard(allsides_dir, trained_model, cache_root, tmp_path,
@@ -548,9 +548,14 @@ def test_the_command_builds_shard_by_shard(allsides_dir, trained_model, cache_ro
     from workbench.cli import main
 
     out = tmp_path / "store"
+    killed = cache_root / "staging" / ".stage-killed.tmp"  # what a killed build left
+    killed.mkdir(parents=True)
+    (killed / "chunk-000000.pkl").write_bytes(b"x")
+    os.utime(killed, (time.time() - 2 * 86400,) * 2)
     assert main(["store", str(allsides_dir), "--out", str(out), "--model", trained_model,
                  "--cache-dir", str(cache_root), "--rows-per-part", "25", "--shard", "50",
                  "--no-stories"]) == 0
+    assert not killed.exists()
     said = capsys.readouterr().out
     assert "100 articles in 2 shard(s): 0 annotated, 100 from the cache" in said
     assert f"wrote {out}: 4 parts, 4 rewritten (24 files written, 0 removed); 100 articles" \

@@ -136,7 +136,8 @@ def stage_corpus(path: str | Path, staging: str | Path, *,
     plan = plan_load(path, metadata=metadata, sources=sources, max_file_mb=max_file_mb,
                      limits=limits)
     Path(staging).mkdir(parents=True, exist_ok=True)
-    folder = Path(tempfile.mkdtemp(prefix="stage-", dir=staging))  # private (0700)
+    # Private (0700); named so that `cache.paths.sweep_stale` removes what a killed run left.
+    folder = Path(tempfile.mkdtemp(prefix=".stage-", suffix=".tmp", dir=staging))
     try:
         return _stage(plan, folder, fields=fields, dedupe=dedupe, boilerplate=boilerplate,
                       threshold=near_duplicate_threshold, today=today, progress=progress,
