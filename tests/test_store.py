@@ -561,3 +561,30 @@ def test_the_command_builds_shard_by_shard(allsides_dir, trained_model, cache_ro
     assert f"wrote {out}: 4 parts, 4 rewritten (24 files written, 0 removed); 100 articles" \
         in said
     assert "stories" not in open_store(out).tables
+
+
+def test_sharded_stories_read_their_leads_from_disk_as_the_whole_corpus(
+        trained_model, cache_root, tmp_path, monkeypatch):
+    """NewsWCL50 (10 events, 5 outlets each), with the IDF from a sample and several time
+    segments (the path of a corpus over 50k articles, forced here on 50): the stories of a
+    sharded build, whose texts wait on disk sorted by DuckDB, are the whole corpus's."""
+    from workbench.analyze import stories as S
+    from workbench.session import open_corpus
+    from workbench.store.build import build_store
+
+    path = SHARED / "corpora" / "newswcl50.jsonl.gz"
+    if not path.exists():
+        pytest.skip(f"{path} not available")
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    (corpus / "wcl.jsonl").write_bytes(gzip.decompress(path.read_bytes()))
+    ann = open_corpus(corpus, model=trained_model, cache_dir=cache_root)
+    monkeypatch.setattr(S, "IDF_SAMPLE", 20)
+    monkeypatch.setattr(S, "SEGMENT", 15)
+    want = tables.conform(S.group_stories(ann.articles, ann.mentions), "stories")
+    assert want["story_id"].nunique() <= 30  # stories of several articles
+    build_store(corpus, tmp_path / "sharded", shard_articles=12, rows_per_part=6,
+                model=trained_model, cache_dir=cache_root)
+    got = open_store(tmp_path / "sharded").table("stories")
+    want.attrs = {}
+    pd.testing.assert_frame_equal(ordered(got), ordered(want))

@@ -179,34 +179,46 @@ class _Groups:
         return idx[shut], r[shut]
 
 
+def processing_order(articles: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, int]:
+    """The rows of ``articles`` in the order stories are grouped (dated ones by day, then id;
+    then undated ones by id), the rows' days since 1970, and how many are dated."""
+    ids = articles["article_id"].astype(str).to_numpy()
+    published = pd.to_datetime(articles["published"], errors="coerce")
+    dated = published.notna().to_numpy()
+    row_days = np.where(dated, (published.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days,
+                        0).astype(np.int64)
+    return np.lexsort((ids, np.where(dated, row_days, _BIG))), row_days, int(dated.sum())
+
+
 def group_stories(articles: pd.DataFrame, mentions: pd.DataFrame | None = None,
-                  options: StoryOptions | None = None) -> pd.DataFrame:
+                  options: StoryOptions | None = None,
+                  leads: Callable[[np.ndarray], list] | None = None) -> pd.DataFrame:
     """The ``stories`` table (see ``workbench.tables``): one row per article with its
     ``story_id``, ``score`` (cosine to its story's centroid), ``copy`` (a near-duplicate of
-    another article of the story: not independent coverage) and ``dated``."""
+    another article of the story: not independent coverage) and ``dated``.
+
+    ``leads``: where ``articles`` has no ``text`` (a corpus too big for memory), a function
+    giving the first ``LEAD_CHARS`` of the texts at positions of ``processing_order``; it is
+    asked for increasing positions, a block at a time."""
     opts = options or StoryOptions()
     arts = articles.reset_index(drop=True)
     n = len(arts)
     if n == 0:
         return _empty()
     ids = arts["article_id"].astype(str).to_numpy()
-    published = pd.to_datetime(arts["published"], errors="coerce")
-    dated = published.notna().to_numpy()
-    row_days = np.where(dated, (published.dt.normalize() - pd.Timestamp("1970-01-01")).dt.days,
-                        0).astype(np.int64)
-    # Processing order: dated articles by day then id, then undated ones by id.
-    order = np.lexsort((ids, np.where(dated, row_days, _BIG)))
+    order, row_days, nd = processing_order(arts)
     days = row_days[order]
-    nd = int(dated.sum())
     ents = entity_tokens(arts, mentions)
     clock = time.perf_counter()
     vz = StoryVectorizer()
 
-    title_at, text_at = rows_getter(arts["title"]), rows_getter(arts["text"])
+    title_at = rows_getter(arts["title"])
+    text_at = rows_getter(arts["text"]) if leads is None else None
 
     def docs(pos: np.ndarray) -> list[str]:
         rows = order[pos]
-        return story_documents(title_at(rows), text_at(rows), ids[rows], ents)
+        texts = leads(pos) if text_at is None else text_at(rows)
+        return story_documents(title_at(rows), texts, ids[rows], ents)
 
     if n <= IDF_SAMPLE:  # the sample is the corpus: vectorise once
         from scipy import sparse

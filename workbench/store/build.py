@@ -11,13 +11,15 @@ texts and annotations at a time, and narrow columns of the whole corpus:
    staging folder, and its names' counts to a summary (``annotate.links.NameCounts``);
 3. the rules run on the names' counts, then on the surname evidence gathered from the shards
    (``annotate.links``: a row per distinct name, plus the evidence mentions);
-4. stories are grouped from the articles' ids, dates, titles and the first
-   ``LEAD_CHARS`` of their texts (all that the grouping reads);
+4. stories are grouped from the articles' ids, dates and titles, and the first
+   ``LEAD_CHARS`` of their texts (all that the grouping reads), which wait on disk, sorted by
+   DuckDB in the order the grouping reads them;
 5. each part of the store is written from its shard, the rules applied, and the store is
    published at once (``writer.StoreWriter``).
 
-Held in memory: the staging's narrow columns, the name rules' summaries, the stories' inputs
-(~3 KB an article), and one shard. The load is not cached (the annotation is, article by article).
+Held in memory: the staging's narrow columns, the name rules' summaries, the stories' narrow
+inputs (~200 bytes an article), and one shard. The load is not cached (the annotation is,
+article by article).
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import pyarrow.parquet as pq
 
 from workbench import tables as contract
 from workbench.annotate.cyrillic import pipeline_notes
@@ -50,7 +53,9 @@ from workbench.store.writer import StoreWriter, WriteReport, check_destination
 SHARD_ARTICLES = 5000
 """Articles annotated and assembled at a time (rounded up to whole loading chunks)."""
 _TABLES = ("mentions", "quotes", "dates", "aside_mentions")
-_STORY_COLUMNS = ["article_id", "published", "title", "text", "language", "duplicate_of"]
+_STORY_COLUMNS = ["article_id", "published", "title", "language", "duplicate_of"]
+_LEAD_ROWS = 2048  # leads per row group of the sorted leads file
+_DUCKDB_MEMORY = "1GB"  # sorting the leads: the rest spills to the staging folder
 
 
 @dataclass
@@ -92,7 +97,7 @@ def build_store(path: str | Path, dest: str | Path, *, shard_articles: int = SHA
         stats = {"articles": len(staged), "annotated": 0, "from_cache": 0, "shards": len(shards),
                  "pipelines": by_language}
         problems = [*staged.problems, *([info.notice] if info.notice else []), *notes]
-        names, story_inputs = NameCounts(), []
+        names, story_inputs, start = NameCounts(), [], 0
         for s, chunks in enumerate(shards):
             arts = pd.concat([staged.chunk(i) for i in chunks], ignore_index=True)
             ann = annotate(arts, model=model, jobs=jobs, cache_dir=cache, kb=kb_obj,
@@ -103,7 +108,8 @@ def build_store(path: str | Path, dest: str | Path, *, shard_articles: int = SHA
             _dump(_shard_file(staged, s), {name: getattr(ann, name) for name in _TABLES})
             names.add(ann.mentions)
             if stories:
-                story_inputs.append(_story_input(arts))
+                story_inputs.append(_story_input(staged, s, start, arts))
+            start += len(arts)
             del ann, arts
         links = _links(staged, shards, names)
         story_table = _stories(staged, shards, story_inputs, links) if stories else None
@@ -153,19 +159,23 @@ def _links(staged: StagedCorpus, shards: list[list[int]], names: NameCounts) -> 
     return Links([first, evidence.stage()])
 
 
-def _story_input(arts: pd.DataFrame) -> pd.DataFrame:
-    """What grouping stories reads of a shard's articles (texts cut where it stops reading)."""
+def _story_input(staged: StagedCorpus, s: int, start: int, arts: pd.DataFrame) -> pd.DataFrame:
+    """What grouping stories reads of a shard's articles: the narrow columns, returned, and
+    the first ``LEAD_CHARS`` of each text, written to the staging folder by load position."""
     from workbench.analyze.story_vectors import LEAD_CHARS
 
-    out = arts[_STORY_COLUMNS].copy()
-    out["text"] = out["text"].str.slice(0, LEAD_CHARS)
-    return out
+    leads = pa.table({"pos": pa.array(range(start, start + len(arts)), type=pa.int64()),
+                      "lead": pa.array(arts["text"].str.slice(0, LEAD_CHARS).astype(object),
+                                       type=pa.large_string(), from_pandas=True)})
+    pq.write_table(leads, staged.folder / f"leads-{s:05d}.parquet")
+    return arts[_STORY_COLUMNS].copy()
 
 
 def _stories(staged: StagedCorpus, shards: list[list[int]], inputs: list[pd.DataFrame],
              links: Links) -> pd.DataFrame:
-    """The stories table of the whole corpus (``analyze.stories.group_stories``)."""
-    from workbench.analyze.stories import group_stories
+    """The stories table of the whole corpus (``analyze.stories.group_stories``), its texts'
+    leads read from disk in the order the grouping reads them."""
+    from workbench.analyze.stories import group_stories, processing_order
     from workbench.analyze.story_vectors import ENTITY_TYPES
 
     articles = pd.concat(inputs, ignore_index=True)
@@ -178,7 +188,65 @@ def _stories(staged: StagedCorpus, shards: list[list[int]], inputs: list[pd.Data
             m = m[m["type"].isin(ENTITY_TYPES) & m["entity_id"].notna()]
             parts.append(m[["article_id", "entity_id", "type"]].drop_duplicates())
         mentions = pd.concat(parts, ignore_index=True)
-    return contract.conform(group_stories(articles, mentions), "stories")
+    order, _, _ = processing_order(articles)
+    leads = _sorted_leads(staged, order)
+    return contract.conform(group_stories(articles, mentions, leads=leads), "stories")
+
+
+def _sorted_leads(staged: StagedCorpus, order: Any) -> _Leads:
+    """The shards' leads in processing order (``order``: load positions), sorted out of core
+    by DuckDB into one Parquet file of row groups."""
+    import duckdb
+    import numpy as np
+
+    folder = staged.folder
+    rank = np.empty(len(order), dtype=np.int64)
+    rank[order] = np.arange(len(order))
+    pq.write_table(pa.table({"pos": np.arange(len(order)), "rank": rank}),
+                   folder / "rank.parquet")
+    db = duckdb.connect()
+    try:
+        db.execute(f"SET temp_directory = '{folder / 'duckdb'}'")
+        db.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'")
+        db.execute("SET threads = 2")
+        db.execute(f"COPY (SELECT l.lead FROM read_parquet('{folder}/leads-*.parquet') l "
+                   f"JOIN read_parquet('{folder}/rank.parquet') r USING (pos) ORDER BY r.rank) "
+                   f"TO '{folder / 'leads.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE "
+                   f"{_LEAD_ROWS})")
+    finally:
+        db.close()
+    for path in folder.glob("leads-*.parquet"):
+        path.unlink()
+    return _Leads(folder / "leads.parquet")
+
+
+class _Leads:
+    """Leads by processing position, read a row group at a time (the last two kept)."""
+
+    def __init__(self, path: Path) -> None:
+        self.file = pq.ParquetFile(path)
+        sizes = [self.file.metadata.row_group(i).num_rows
+                 for i in range(self.file.num_row_groups)]
+        self.starts = [0]
+        for n in sizes:
+            self.starts.append(self.starts[-1] + n)
+        self._kept: OrderedDict[int, list] = OrderedDict()
+
+    def __call__(self, positions: Any) -> list:
+        import bisect
+
+        out = []
+        for p in positions:
+            g = bisect.bisect_right(self.starts, int(p)) - 1
+            out.append(self._group(g)[int(p) - self.starts[g]])
+        return out
+
+    def _group(self, g: int) -> list:
+        if g not in self._kept:
+            self._kept[g] = self.file.read_row_group(g, columns=["lead"]).column(0).to_pylist()
+            if len(self._kept) > 2:
+                self._kept.popitem(last=False)
+        return self._kept[g]
 
 
 def _write(staged: StagedCorpus, shards: list[list[int]], links: Links,
