@@ -19,7 +19,7 @@ from workbench.corpus.dedup import find_duplicates
 from workbench.corpus.infer import detect_language, infer_date, infer_outlet, infer_title, url_date
 from workbench.parallel import ordered_map
 from workbench.progress import progress_bar
-from workbench.read.files import CorpusError, display_path, find_files, read_file
+from workbench.read.files import CorpusError, Found, display_path, find_files, read_file
 from workbench.read.limits import Limits
 from workbench.read.records import Record, problem
 from workbench.read.sidecar import METADATA_NAME, read_metadata, read_sources
@@ -77,7 +77,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
     if boilerplate:  # after the duplicate links: copies of one story count once
         mark_boilerplate(df, jobs=jobs, scheduler=scheduler)
     if plan.src is not None:
-        plan.issues += _unlisted_outlets(df["outlet"], plan.src, plan.src_path)
+        plan.issues += unlisted_outlets(df["outlet"], plan.src, plan.src_path)
     return finish_columns(df, plan)
 
 
@@ -85,7 +85,7 @@ def load_corpus(path: str | Path, *, fields: Mapping[str, str | Sequence[str]] |
 class LoadPlan:
     """What a load reads, found before any article is: files, sidecars, sources, problems."""
 
-    found: Any
+    found: Found
     limits: Limits
     sidecars: dict[Path, dict[str, dict[str, object]]]
     src: pd.DataFrame | None
@@ -126,9 +126,8 @@ def cleaned_chunks(plan: LoadPlan, *, fields: Mapping[str, str | Sequence[str]] 
                    jobs: int = 1, scheduler: str | None = None, progress: bool = False,
                    records: int | None = None) -> Iterator[pd.DataFrame]:
     """The cleaned articles of ``plan``, ``records`` (default ``TASK_RECORDS``) records per
-    frame, in file order
-    (spread over ``jobs`` processes or a Dask ``scheduler``); dates from the text, ids,
-    duplicates, boilerplate and sources are left to the whole corpus."""
+    frame, in file order (spread over ``jobs`` processes or a Dask ``scheduler``); dates from
+    the text, ids, duplicates, boilerplate and sources are left to the whole corpus."""
     records = records or TASK_RECORDS
     files = plan.found.files
     if progress:
@@ -336,7 +335,7 @@ def _known_outlets(src: pd.DataFrame | None) -> dict[str, str]:
     return known
 
 
-def _unlisted_outlets(outlet: pd.Series, src: pd.DataFrame, path: Path | None) -> list[str]:
+def unlisted_outlets(outlet: pd.Series, src: pd.DataFrame, path: Path | None) -> list[str]:
     """One problem line when articles' outlets have no row in sources.csv: their group (and
     every other sources column) is unknown, which a comparison of groups should not hide."""
     listed = set(src["outlet"].astype(str).str.casefold())

@@ -39,13 +39,13 @@ from workbench.corpus.boilerplate import find_boilerplate, spans_json
 from workbench.corpus.clean import count_words
 from workbench.corpus.load import (
     LoadPlan,
-    _unlisted_outlets,
     cleaned_chunks,
     finish_columns,
     infer_dates,
     near_duplicates,
     plan_load,
     unique_ids,
+    unlisted_outlets,
 )
 
 BUCKETS = 64  # boilerplate buckets: a corpus / 64 (whole outlets) is searched at a time
@@ -92,6 +92,10 @@ class StagedCorpus:
     @property
     def skipped(self) -> list[str]:
         return list(self.plan.found.skipped)
+
+    def span(self, chunks: list[int]) -> tuple[int, int]:
+        """The first and past-the-last row positions of consecutive ``chunks``."""
+        return self._starts[chunks[0]], self._starts[chunks[-1] + 1]
 
     def chunk(self, i: int) -> pd.DataFrame:
         """Chunk ``i``'s rows of the articles table, as ``load_corpus`` gives them."""
@@ -154,15 +158,16 @@ def _stage(plan: LoadPlan, folder: Path, *, fields: Any, dedupe: bool, boilerpla
     narrow_parts: list[pd.DataFrame] = []
     heads: list[pd.DataFrame] = []
     buckets: dict[int, list[pd.DataFrame]] = {}
+    start = 0
     for i, df in enumerate(cleaned_chunks(plan, fields=fields, jobs=jobs, scheduler=scheduler,
                                           progress=progress, records=records)):
-        start = sum(sizes)
         sizes.append(len(df))
         _write(folder / f"chunk-{i:06d}.pkl", df)
         narrow_parts.append(df[[c for c in _NARROW if c in df.columns]])
-        heads.append(df.head(1))
+        heads.append(_first_row(df))
         if boilerplate:
             _add_to_buckets(folder, buckets, df, start)
+        start += len(df)
     plan.check_loaded(bool(sizes))
     _flush_buckets(folder, buckets)
     narrow = pd.concat(narrow_parts, ignore_index=True)
@@ -182,8 +187,15 @@ def _stage(plan: LoadPlan, folder: Path, *, fields: Any, dedupe: bool, boilerpla
     if boilerplate:
         _boilerplate(staged, jobs=jobs, scheduler=scheduler)
     if plan.src is not None:
-        plan.issues += _unlisted_outlets(narrow["outlet"], plan.src, plan.src_path)
+        plan.issues += unlisted_outlets(narrow["outlet"], plan.src, plan.src_path)
     return staged
+
+
+def _first_row(df: pd.DataFrame) -> pd.DataFrame:
+    """``df``'s first row in new arrays of the same dtypes: ``head(1)`` of an Arrow-backed
+    column is a slice holding the whole chunk's buffer, and would keep every text alive."""
+    return pd.DataFrame({c: pd.Series(df[c].iloc[:1].tolist(), dtype=df[c].dtype)
+                         for c in df.columns})
 
 
 def _write(path: Path, df: pd.DataFrame) -> None:

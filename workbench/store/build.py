@@ -97,7 +97,7 @@ def build_store(path: str | Path, dest: str | Path, *, shard_articles: int = SHA
         stats = {"articles": len(staged), "annotated": 0, "from_cache": 0, "shards": len(shards),
                  "pipelines": by_language}
         problems = [*staged.problems, *([info.notice] if info.notice else []), *notes]
-        names, story_inputs, start = NameCounts(), [], 0
+        names, story_inputs = NameCounts(), []
         for s, chunks in enumerate(shards):
             arts = pd.concat([staged.chunk(i) for i in chunks], ignore_index=True)
             ann = annotate(arts, model=model, jobs=jobs, cache_dir=cache, kb=kb_obj,
@@ -108,8 +108,7 @@ def build_store(path: str | Path, dest: str | Path, *, shard_articles: int = SHA
             _dump(_shard_file(staged, s), {name: getattr(ann, name) for name in _TABLES})
             names.add(ann.mentions)
             if stories:
-                story_inputs.append(_story_input(staged, s, start, arts))
-            start += len(arts)
+                story_inputs.append(_story_input(staged, s, staged.span(chunks)[0], arts))
             del ann, arts
         links = _links(staged, shards, names)
         story_table = _stories(staged, shards, story_inputs, links) if stories else None
@@ -255,8 +254,7 @@ def _write(staged: StagedCorpus, shards: list[list[int]], links: Links,
     ids = staged.narrow["article_id"].astype(str).tolist()
     shard_of: dict[str, int] = {}
     for s, chunks in enumerate(shards):
-        lo = sum(staged.sizes[:chunks[0]])
-        hi = lo + sum(staged.sizes[i] for i in chunks)
+        lo, hi = staged.span(chunks)
         shard_of.update((a, s) for a in ids[lo:hi])
     frames_of = _ShardFrames(staged, shards, links, story_table, raw_text)
     writer = StoreWriter(dest, pipeline=T.pipeline_info(SimpleNamespace(pipeline=info)),
@@ -268,11 +266,10 @@ def _write(staged: StagedCorpus, shards: list[list[int]], links: Links,
             needed = list(dict.fromkeys(shard_of[a] for a in part_ids))
             pieces = [frames_of.get(s) for s in needed]
             tables = {}
-            for name in pieces[0][0]:
-                keys = pd.concat([p[0][name][["article_id"]] for p in pieces],
-                                 ignore_index=True)
+            for name in pieces[0]:
+                keys = pd.concat([p[name][0] for p in pieces], ignore_index=True)
                 rows = T.split(keys, [(number, part_ids)])[0]
-                arrow = pa.concat_tables([p[1][name] for p in pieces],
+                arrow = pa.concat_tables([p[name][1] for p in pieces],
                                          promote_options="default")
                 tables[name] = arrow.take(rows)
             writer.put_part(number, part_ids, tables)
@@ -281,10 +278,11 @@ def _write(staged: StagedCorpus, shards: list[list[int]], links: Links,
 
 
 class _ShardFrames:
-    """A shard's store frames (``frames.store_tables``, the rules applied), the last few
-    kept: a part takes its rows from one shard, or two where an update moved articles."""
+    """A shard's store tables (``frames.store_tables``, the rules applied) as Arrow, with each
+    table's ``article_id`` column; the last one kept: a part takes its rows from one shard,
+    or from two consecutive ones, rarely from others (where an update moved articles)."""
 
-    KEPT = 2
+    KEPT = 1
 
     def __init__(self, staged: StagedCorpus, shards: list[list[int]], links: Links,
                  story_table: pd.DataFrame | None, raw_text: bool) -> None:
@@ -293,10 +291,10 @@ class _ShardFrames:
         self._kept: OrderedDict[int, Any] = OrderedDict()
 
     def columns(self) -> dict[str, list[str]]:
-        return {name: list(map(str, df.columns)) for name, df in self.get(0)[0].items()}
+        return {name: table.schema.names for name, (_, table) in self.get(0).items()}
 
-    def get(self, s: int) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]:
-        """Shard ``s``'s frames, and the same as Arrow tables."""
+    def get(self, s: int) -> dict[str, tuple[pd.DataFrame, Any]]:
+        """Shard ``s``'s tables: by name, its ``article_id`` column and the Arrow table."""
         if s in self._kept:
             self._kept.move_to_end(s)
             return self._kept[s]
@@ -312,7 +310,11 @@ class _ShardFrames:
         frames = T.store_tables(ann, stories=self.story_table is not None,
                                 raw_text=self.raw_text)
         del tables, articles, ann
-        self._kept[s] = frames, {name: T.to_arrow(df) for name, df in frames.items()}
+        kept = {}
+        for name in list(frames):  # one frame at a time becomes Arrow, the frame dropped
+            df = frames.pop(name)
+            kept[name] = (df[["article_id"]], T.to_arrow(df))
+        self._kept[s] = kept
         if len(self._kept) > self.KEPT:
             self._kept.popitem(last=False)
         return self._kept[s]
