@@ -8,16 +8,19 @@ where they need them:
 - dates from the text: the corpus's known dates bound the years, then each chunk with undated
   articles is read, dated and rewritten;
 - ids (identical content) from the ids alone;
-- near-duplicates: the MinHash index is built reading the chunks in order; a candidate's text
-  is read back from its chunk (an LRU of chunks);
+- near-duplicates: the MinHash signatures are made reading the chunks in order, then a
+  candidate's text is read back from its chunk (an LRU of chunks);
 - boilerplate: a copy of each article's outlet and text goes, at load time, to one of
-  ``BUCKETS`` files by a hash of its outlet, and each bucket (whole outlets) is searched alone.
+  ``BUCKETS`` files by a hash of its outlet, and each bucket (whole outlets: most hold one)
+  is searched alone.
 
 ``StagedCorpus.chunk(i)`` gives chunk ``i`` as ``load_corpus`` would have given those rows:
 the same columns, dtypes and values (tested). Memory: the narrow columns (ids, dates, outlets,
-duplicate links, boilerplate spans; ~100 bytes an article), the MinHash index (~1 KB an
-article), one chunk, and the largest bucket — whole outlets, so an outlet with most of a
-corpus is held whole. Disk: the texts twice (chunks and buckets), removed by ``close``.
+duplicate links, boilerplate spans; a few hundred bytes an article), the near-duplicate
+bands (~500 bytes an article while they are matched), one chunk, and the largest bucket —
+whole outlets, so the largest outlet's texts and the boilerplate search's words for them
+(~60 KB an article) are held at once. Disk: the texts twice (chunks and buckets), removed by
+``close``.
 """
 
 from __future__ import annotations
@@ -48,7 +51,7 @@ from workbench.corpus.load import (
     unlisted_outlets,
 )
 
-BUCKETS = 64  # boilerplate buckets: a corpus / 64 (whole outlets) is searched at a time
+BUCKETS = 512  # boilerplate buckets: whole outlets, about one outlet's texts at a time
 CHUNKS_KEPT = 4  # chunks whose texts are kept for near-duplicate candidates
 _CONTRACT = frozenset(tables.columns("articles"))
 _NARROW = ["article_id", "duplicate_of", "published", "published_source",
