@@ -198,6 +198,8 @@ def _sorted_leads(staged: StagedCorpus, order: Any) -> _Leads:
     import duckdb
     import numpy as np
 
+    from workbench.analyze.sql.core import lit  # a path as an SQL string literal
+
     folder = staged.folder
     rank = np.empty(len(order), dtype=np.int64)
     rank[order] = np.arange(len(order))
@@ -205,13 +207,13 @@ def _sorted_leads(staged: StagedCorpus, order: Any) -> _Leads:
                    folder / "rank.parquet")
     db = duckdb.connect()
     try:
-        db.execute(f"SET temp_directory = '{folder / 'duckdb'}'")
+        db.execute(f"SET temp_directory = {lit(folder / 'duckdb')}")
         db.execute(f"SET memory_limit = '{_DUCKDB_MEMORY}'")
         db.execute("SET threads = 2")
-        db.execute(f"COPY (SELECT l.lead FROM read_parquet('{folder}/leads-*.parquet') l "
-                   f"JOIN read_parquet('{folder}/rank.parquet') r USING (pos) ORDER BY r.rank) "
-                   f"TO '{folder / 'leads.parquet'}' (FORMAT parquet, ROW_GROUP_SIZE "
-                   f"{_LEAD_ROWS})")
+        db.execute(f"COPY (SELECT l.lead FROM read_parquet({lit(f'{folder}/leads-*.parquet')})"
+                   f" l JOIN read_parquet({lit(folder / 'rank.parquet')}) r USING (pos) "
+                   f"ORDER BY r.rank) TO {lit(folder / 'leads.parquet')} "
+                   f"(FORMAT parquet, ROW_GROUP_SIZE {_LEAD_ROWS})")
     finally:
         db.close()
     for path in folder.glob("leads-*.parquet"):
