@@ -409,14 +409,25 @@ def parse_spans(value: object) -> list[tuple[int, int]]:
 def mark_boilerplate(articles: pd.DataFrame, **options: Any) -> None:
     """Set the ``boilerplate`` and ``boilerplate_words`` columns of an articles table in place
     (see ``workbench.tables``); ``options`` go to :func:`find_boilerplate`."""
+    texts = articles["text"].tolist()
+    dup = articles["duplicate_of"] if "duplicate_of" in articles.columns else None
+    found = find_boilerplate(texts, articles["outlet"].astype(object).tolist(),
+                             story_roots(articles["article_id"], dup), **options)
+    articles["boilerplate"] = [spans_json(s) for s in found]
+    articles["boilerplate_words"] = [span_words(t, s) for t, s in zip(texts, found, strict=True)]
+
+
+def story_roots(ids: pd.Series, duplicate_of: pd.Series | None) -> list:
+    """Each article's story for the boilerplate count: the article it copies, else itself."""
+    own = ids.astype(object).tolist()
+    if duplicate_of is None:
+        return own
+    return [d if isinstance(d, str) else i
+            for d, i in zip(duplicate_of.astype(object), own, strict=True)]
+
+
+def span_words(text: str, spans: list[Span]) -> int:
+    """The words of ``text`` inside its boilerplate ``spans``."""
     from workbench.corpus.clean import count_words
 
-    texts = articles["text"].tolist()
-    ids = articles["article_id"].astype(object).tolist()
-    if "duplicate_of" in articles.columns:
-        dup = articles["duplicate_of"].astype(object).tolist()
-        ids = [d if isinstance(d, str) else i for d, i in zip(dup, ids, strict=True)]
-    found = find_boilerplate(texts, articles["outlet"].astype(object).tolist(), ids, **options)
-    articles["boilerplate"] = [spans_json(s) for s in found]
-    articles["boilerplate_words"] = [sum(count_words(t[s.start:s.end]) for s in spans)
-                                     if spans else 0 for t, spans in zip(texts, found, strict=True)]
+    return sum(count_words(text[s.start:s.end]) for s in spans) if spans else 0

@@ -38,8 +38,7 @@ from typing import Any
 import pandas as pd
 
 from workbench import tables
-from workbench.corpus.boilerplate import find_boilerplate, spans_json
-from workbench.corpus.clean import count_words
+from workbench.corpus.boilerplate import find_boilerplate, span_words, spans_json, story_roots
 from workbench.corpus.load import (
     LoadPlan,
     cleaned_chunks,
@@ -102,7 +101,7 @@ class StagedCorpus:
 
     def chunk(self, i: int) -> pd.DataFrame:
         """Chunk ``i``'s rows of the articles table, as ``load_corpus`` gives them."""
-        df = _read(self._raw(i))
+        df = unstash(self._raw(i))
         for col, dtype in self._dtypes.items():  # every chunk with every column, as concat
             if col not in df.columns:
                 df[col] = pd.Series([None] * len(df), dtype=object)
@@ -165,7 +164,7 @@ def _stage(plan: LoadPlan, folder: Path, *, fields: Any, dedupe: bool, boilerpla
     for i, df in enumerate(cleaned_chunks(plan, fields=fields, jobs=jobs, scheduler=scheduler,
                                           progress=progress, records=records)):
         sizes.append(len(df))
-        _write(folder / f"chunk-{i:06d}.pkl", df)
+        stash(folder / f"chunk-{i:06d}.pkl", df)
         narrow_parts.append(df[[c for c in _NARROW if c in df.columns]])
         heads.append(_first_row(df))
         if boilerplate:
@@ -201,16 +200,18 @@ def _first_row(df: pd.DataFrame) -> pd.DataFrame:
                          for c in df.columns})
 
 
-def _write(path: Path, df: pd.DataFrame) -> None:
+def stash(path: Path, value: Any) -> None:
+    """Write ``value`` (frames, a dict of them) into the staging folder."""
     # Pickle, not Parquet: the staging is this process's own, and must keep every dtype and
     # value of a cleaned chunk exactly (a dataset's mixed-type extra fields included).
     with open(path, "wb") as fh:
-        pickle.dump(df, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
 
 
-def _read(path: Path) -> pd.DataFrame:
+def unstash(path: Path) -> Any:
+    """What :func:`stash` wrote at ``path``."""
     with open(path, "rb") as fh:
-        return pickle.load(fh)  # noqa: S301 - written by _write into a private folder
+        return pickle.load(fh)  # noqa: S301 - written by stash into a private folder
 
 
 def _date_chunks(staged: StagedCorpus, today: date | None) -> None:
@@ -224,9 +225,9 @@ def _date_chunks(staged: StagedCorpus, today: date | None) -> None:
         lo, hi = staged._starts[i], staged._starts[i + 1]
         if not narrow["published"].iloc[lo:hi].isna().any():
             continue
-        df = _read(staged._raw(i))
+        df = unstash(staged._raw(i))
         infer_dates(df, today, known)
-        _write(staged._raw(i), df)
+        stash(staged._raw(i), df)
         if narrow["published"].dtype != df["published"].dtype:
             narrow["published"] = pd.to_datetime(narrow["published"])
         for col in columns:
@@ -247,7 +248,7 @@ class _ChunkTexts(Sequence):
         if i in self._kept:
             self._kept.move_to_end(i)
             return self._kept[i]
-        texts = _read(self.staged._raw(i))["text"].fillna("").tolist()
+        texts = unstash(self.staged._raw(i))["text"].fillna("").tolist()
         self._kept[i] = texts
         if len(self._kept) > CHUNKS_KEPT:
             self._kept.popitem(last=False)
@@ -306,8 +307,7 @@ def _boilerplate(staged: StagedCorpus, *, jobs: int, scheduler: str | None) -> N
     """``mark_boilerplate`` bucket by bucket: the rule is per outlet, and a bucket holds
     whole outlets, so the spans are the ones the whole corpus gives."""
     narrow = staged.narrow
-    roots = [d if isinstance(d, str) else i for d, i in
-             zip(narrow["duplicate_of"].astype(object), narrow["article_id"].astype(object))]
+    roots = story_roots(narrow["article_id"], narrow["duplicate_of"])
     spans: list[str | None] = [None] * len(narrow)
     words = [0] * len(narrow)
     for path in sorted(staged.folder.glob("bucket-*.pkl")):
@@ -318,7 +318,7 @@ def _boilerplate(staged: StagedCorpus, *, jobs: int, scheduler: str | None) -> N
                                  [roots[p] for p in positions], jobs=jobs, scheduler=scheduler)
         for p, text, s in zip(positions, texts, found, strict=True):
             spans[p] = spans_json(s)
-            words[p] = sum(count_words(text[x.start:x.end]) for x in s) if s else 0
+            words[p] = span_words(text, s)
         path.unlink()
     narrow["boilerplate"] = spans
     narrow["boilerplate_words"] = words

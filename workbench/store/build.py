@@ -24,7 +24,6 @@ article by article).
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ from workbench.annotate.pipeline import pipeline_info
 from workbench.annotate.run import annotate
 from workbench.cache.paths import default_cache_dir, sweep_stale
 from workbench.corpus import load
-from workbench.corpus.staged import StagedCorpus, stage_corpus
+from workbench.corpus.staged import StagedCorpus, stage_corpus, stash, unstash
 from workbench.store import frames as T
 from workbench.store import layout as L
 from workbench.store.writer import StoreWriter, WriteReport, check_destination
@@ -105,7 +104,7 @@ def build_store(path: str | Path, dest: str | Path, *, shard_articles: int = SHA
             stats["annotated"] += ann.stats["annotated"]
             stats["from_cache"] += ann.stats["from_cache"]
             problems += ann.problems[ann.stats["notes"]:]
-            _dump(_shard_file(staged, s), {name: getattr(ann, name) for name in _TABLES})
+            stash(_shard_file(staged, s), {name: getattr(ann, name) for name in _TABLES})
             names.add(ann.mentions)
             if stories:
                 story_inputs.append(_story_input(staged, s, staged.span(chunks)[0], arts))
@@ -136,23 +135,13 @@ def _shard_file(staged: StagedCorpus, s: int) -> Path:
     return staged.folder / f"shard-{s:05d}.pkl"
 
 
-def _dump(path: Path, tables: dict[str, pd.DataFrame]) -> None:
-    with open(path, "wb") as fh:
-        pickle.dump(tables, fh, protocol=pickle.HIGHEST_PROTOCOL)
-
-
-def _load(path: Path) -> dict[str, pd.DataFrame]:
-    with open(path, "rb") as fh:
-        return pickle.load(fh)  # noqa: S301 - written by _dump into the private staging folder
-
-
 def _links(staged: StagedCorpus, shards: list[list[int]], names: NameCounts) -> Links:
     """The corpus-wide name rules' ``Links``: the name counts' stage, then the surname
     evidence's, gathered from the shards' mentions with the first stage applied."""
     first = names.stage()
     evidence = SurnameEvidence()
     for s in range(len(shards)):
-        mentions, _ = first.apply(_load(_shard_file(staged, s))["mentions"],
+        mentions, _ = first.apply(unstash(_shard_file(staged, s))["mentions"],
                                   contract.empty("quotes"))
         evidence.add(mentions)
     return Links([first, evidence.stage()])
@@ -182,7 +171,7 @@ def _stories(staged: StagedCorpus, shards: list[list[int]], inputs: list[pd.Data
     if articles["language"].dropna().nunique() > 1:  # entity tokens join the languages
         parts = []
         for s in range(len(shards)):
-            m, _ = links.apply(_load(_shard_file(staged, s))["mentions"],
+            m, _ = links.apply(unstash(_shard_file(staged, s))["mentions"],
                                contract.empty("quotes"))
             m = m[m["type"].isin(ENTITY_TYPES) & m["entity_id"].notna()]
             parts.append(m[["article_id", "entity_id", "type"]].drop_duplicates())
@@ -300,7 +289,7 @@ class _ShardFrames:
         if s in self._kept:
             self._kept.move_to_end(s)
             return self._kept[s]
-        tables = _load(_shard_file(self.staged, s))
+        tables = unstash(_shard_file(self.staged, s))
         articles = pd.concat([self.staged.chunk(i) for i in self.shards[s]],
                              ignore_index=True)
         mentions, quotes = self.links.apply(tables["mentions"], tables["quotes"])
